@@ -1,0 +1,339 @@
+package org.valley.projection;
+
+import java.lang.System.Logger.Level;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.valley.codec.CodecCatalog;
+import org.valley.codec.DecodeResult;
+import org.valley.device.Device;
+import org.valley.device.DeviceDirectory;
+import org.valley.frame.FrameTrack;
+import org.valley.frame.Reception;
+import org.valley.frame.Uplink;
+import org.valley.frame.UplinkKind;
+import org.valley.json.Json;
+import org.valley.store.ProjectionStore;
+import org.valley.store.ProjectionStore.StoredFrame;
+import org.valley.store.ProjectionStore.TrackState;
+
+/**
+ * Turns journal entries into frames, decodes and readings, in journal order, on one thread.
+ *
+ * <p>The journal hands over each durable batch; tasks from the API (claiming a newly registered
+ * device's frames) go through the same queue, so they are ordered with the frames around them. The
+ * queue is bounded: when the store falls behind, the journal's writer waits here, the journal's own
+ * queue fills, and the edge answers 503 — back-pressure instead of unbounded memory.
+ *
+ * <p>Rows are committed together every {@code commitInterval}, or at once when a reader waits for
+ * a position ({@link #awaitApplied}), so a query made after a 2xx sees the frame.
+ */
+public final class Projection implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Projection.class.getName());
+    private static final int SIGFOX_MODULUS = 4096;
+
+    /**
+     * One journal entry handed to the projection.
+     *
+     * @param end the journal position just after this entry: once applied, replay resumes there
+     * @param uplink the entry
+     */
+    public record Entry(long end, Uplink uplink) {}
+
+    private record Waiter(long position, CompletableFuture<Long> future) {}
+
+    private final ProjectionStore store;
+    private final DeviceDirectory devices;
+    private final CodecCatalog codecs;
+    private final InstantSource clock;
+    private final long commitIntervalMillis;
+    private final BlockingQueue<Object> queue;
+    private final Map<String, FrameTrack> tracks = new ConcurrentHashMap<>();
+    private final PriorityQueue<Waiter> waiters =
+            new PriorityQueue<>((a, b) -> Long.compare(a.position, b.position));
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong frames = new AtomicLong();
+    private final AtomicLong decodeErrors = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long pending;
+    private long pendingPosition;
+    private long lastCommit;
+
+    public Projection(ProjectionStore store, DeviceDirectory devices, CodecCatalog codecs, InstantSource clock,
+            int queueCapacity, long commitIntervalMillis) {
+        this.store = store;
+        this.devices = devices;
+        this.codecs = codecs;
+        this.clock = clock;
+        this.commitIntervalMillis = commitIntervalMillis;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        ProjectionStore.Resume resume = store.open();
+        for (TrackState t : resume.tracks()) {
+            FrameTrack track = new FrameTrack(SIGFOX_MODULUS);
+            track.restore(t.highest(), t.highestTime(), t.window(), t.frames(), t.duplicates(), t.lost(),
+                    t.lastSeen(), t.battery());
+            tracks.put(t.networkId(), track);
+        }
+        applied.set(resume.appliedPosition());
+        pendingPosition = resume.appliedPosition();
+        thread = Thread.ofPlatform().name("valley-projection").daemon(true).unstarted(this::run);
+    }
+
+    /** The journal position to replay from before {@link #start()}. */
+    public long appliedPosition() {
+        return applied.get();
+    }
+
+    /** Applies an entry synchronously, before the thread starts (journal replay at start-up). */
+    public void replay(long end, Uplink uplink) {
+        apply(end, uplink);
+        if (pending >= 50_000) {
+            commit();
+        }
+    }
+
+    /** Finishes a replay: commits what it applied. */
+    public void replayDone() {
+        commit();
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /**
+     * Hands over a durable batch. Blocks while the queue is full (back-pressure on the journal).
+     */
+    public void accept(List<Entry> batch) {
+        try {
+            queue.put(batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing a batch to the projection", e);
+        }
+    }
+
+    /** Runs {@code task} on the projection thread, ordered with the frames around it. */
+    public CompletableFuture<Void> submit(Runnable task) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable wrapped = () -> {
+            try {
+                task.run();
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        };
+        if (!queue.offer(wrapped)) {
+            done.completeExceptionally(new IllegalStateException("projection queue is full"));
+        }
+        return done;
+    }
+
+    /** Completes once every journal entry before {@code position} is applied and committed. */
+    public CompletableFuture<Long> awaitApplied(long position) {
+        if (applied.get() >= position) {
+            return CompletableFuture.completedFuture(applied.get());
+        }
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        if (!queue.offer(new Waiter(position, future))) {
+            future.completeExceptionally(new IllegalStateException("projection queue is full"));
+        }
+        return future;
+    }
+
+    /** Decodes again, with the device's current codec, every stored frame of a newly registered device. */
+    public CompletableFuture<Void> claim(Device device) {
+        return submit(() -> {
+            commit();
+            List<StoredFrame> stored = store.frames(device.tenant(), device.network().id());
+            FrameTrack track = tracks.get(device.network().id());
+            for (StoredFrame f : stored) {
+                decode(device, f.networkId(), f.extended(), f.time(), f.payload(), track);
+            }
+            commit();
+        });
+    }
+
+    private void run() {
+        List<Object> drained = new ArrayList<>(256);
+        while (running || !queue.isEmpty()) {
+            try {
+                Object first = queue.poll(Math.max(1, commitIntervalMillis), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    drained.add(first);
+                    queue.drainTo(drained, 255);
+                    for (Object item : drained) {
+                        handle(item);
+                    }
+                    drained.clear();
+                }
+                long now = clock.millis();
+                if (pendingPosition > applied.get() || pending > 0) {
+                    if (!waiters.isEmpty() || now - lastCommit >= commitIntervalMillis || pending >= 50_000) {
+                        commit();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "projection failed; will retry the commit on the next cycle", e);
+            }
+        }
+        commit();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void handle(Object item) {
+        switch (item) {
+            case List<?> batch -> {
+                for (Entry e : (List<Entry>) batch) {
+                    apply(e.end(), e.uplink());
+                }
+            }
+            case Runnable task -> task.run();
+            case Waiter w -> {
+                if (applied.get() >= w.position()) {
+                    w.future().complete(applied.get());
+                } else {
+                    waiters.add(w);
+                }
+            }
+            default -> throw new IllegalStateException("unexpected item " + item);
+        }
+    }
+
+    /** Applies one uplink; {@code end} is the journal position just after it. */
+    private void apply(long end, Uplink uplink) {
+        String networkId = uplink.networkId();
+        FrameTrack track = tracks.computeIfAbsent(networkId, k -> new FrameTrack(SIGFOX_MODULUS));
+        track.seen(uplink.receivedAt());
+        boolean advanced = uplink.kind() == UplinkKind.SIGFOX_ADVANCED;
+        int outcome;
+        long extended;
+        if (uplink.seq() >= 0) {
+            outcome = track.observe(uplink.seq(), uplink.time());
+            extended = track.lastExtended();
+            if (advanced && outcome == FrameTrack.DUPLICATE) {
+                track.notADuplicate();
+            }
+        } else {
+            track.countUnsequenced();
+            outcome = FrameTrack.NEW;
+            extended = -end;
+        }
+        for (Reception r : uplink.receptions()) {
+            store.reception(uplink, extended, r, advanced);
+            pending++;
+        }
+        if (advanced) {
+            store.frameMeta(uplink, extended);
+            pending++;
+        }
+        if (outcome != FrameTrack.DUPLICATE) {
+            store.frame(end, uplink, extended, outcome == FrameTrack.RESTART);
+            frames.incrementAndGet();
+            pending++;
+            Device device = devices.byNetworkId(networkId);
+            if (device != null && device.tenant().equals(uplink.tenant())) {
+                decode(device, networkId, extended, uplink.time(), uplink.payload(), track);
+            }
+        }
+        pendingPosition = Math.max(pendingPosition, end);
+    }
+
+    private void decode(Device device, String networkId, long extended, long time, byte[] payload, FrameTrack track) {
+        CodecCatalog.Compiled compiled = codecs.get(device.codec());
+        if (compiled == null) {
+            return;
+        }
+        DecodeResult result;
+        try {
+            result = compiled.codec().decode(payload, -1);
+        } catch (RuntimeException e) {
+            result = new DecodeResult.Rejected(List.of("codec failed: " + e));
+        }
+        long now = clock.millis();
+        String codecId = compiled.definition().id();
+        int version = compiled.definition().version();
+        switch (result) {
+            case DecodeResult.Decoded d -> {
+                store.decode(networkId, extended, device.id(), codecId, version, Json.write(d.data()), null, now);
+                pending++;
+                flatten(device.id(), time, "", d.data(), extended);
+                if (d.data().get("battery") instanceof Number battery && track != null) {
+                    track.battery(battery.floatValue());
+                }
+            }
+            case DecodeResult.Rejected r -> {
+                decodeErrors.incrementAndGet();
+                store.decode(networkId, extended, device.id(), codecId, version, null, String.join("; ", r.errors()), now);
+                pending++;
+            }
+        }
+    }
+
+    private void flatten(String deviceId, long time, String prefix, Map<String, Object> data, long extended) {
+        for (Map.Entry<String, Object> e : data.entrySet()) {
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            Object value = e.getValue();
+            if (value instanceof Map<?, ?> nested) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> inner = (Map<String, Object>) nested;
+                flatten(deviceId, time, key, inner, extended);
+            } else if (value instanceof Number || value instanceof Boolean || value instanceof String) {
+                store.reading(deviceId, time, key, value, extended);
+                pending++;
+            }
+        }
+    }
+
+    private void commit() {
+        long position = pendingPosition;
+        store.commit(position);
+        applied.set(position);
+        pending = 0;
+        lastCommit = clock.millis();
+        while (!waiters.isEmpty() && waiters.peek().position() <= position) {
+            waiters.poll().future().complete(position);
+        }
+    }
+
+    /** The health of a network id as the projection knows it, or null when never heard. */
+    public FrameTrack track(String networkId) {
+        return tracks.get(networkId);
+    }
+
+    public long framesProjected() {
+        return frames.get();
+    }
+
+    public long decodeErrors() {
+        return decodeErrors.get();
+    }
+
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

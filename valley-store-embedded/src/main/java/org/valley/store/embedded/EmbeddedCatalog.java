@@ -1,0 +1,188 @@
+package org.valley.store.embedded;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.valley.codec.CodecDefinition;
+import org.valley.device.Device;
+import org.valley.device.NetworkRef;
+import org.valley.store.Catalog;
+
+/** The catalog in DuckDB tables, written with plain statements (a few rows at a time). */
+final class EmbeddedCatalog implements Catalog {
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T map(ResultSet r) throws SQLException;
+    }
+
+    private final Connection connection;
+
+    EmbeddedCatalog(Connection connection) {
+        this.connection = connection;
+    }
+
+    private synchronized <T> List<T> query(String sql, Row<T> row, Object... args) {
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            bind(p, args);
+            List<T> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(row.map(r));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("catalog query '" + sql + "'", e);
+        }
+    }
+
+    private synchronized void update(String sql, Object... args) {
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            bind(p, args);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("catalog update '" + sql + "'", e);
+        }
+    }
+
+    private static void bind(PreparedStatement p, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            switch (a) {
+                case null -> p.setNull(i + 1, Types.VARCHAR);
+                case Instant t -> p.setTimestamp(i + 1, Timestamp.from(t));
+                case Integer n -> p.setInt(i + 1, n);
+                default -> p.setString(i + 1, a.toString());
+            }
+        }
+    }
+
+    private static Instant instant(ResultSet r, int column) throws SQLException {
+        Timestamp t = r.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    @Override
+    public List<Tenant> tenants() {
+        return query("select id, name, created_at from tenants order by id",
+                r -> new Tenant(r.getString(1), r.getString(2), instant(r, 3)));
+    }
+
+    @Override
+    public void putTenant(Tenant t) {
+        update("insert or replace into tenants values (?, ?, ?)", t.id(), t.name(), t.createdAt());
+    }
+
+    @Override
+    public List<ApiKey> keys() {
+        return query("select hash, tenant, role, created_at from api_keys",
+                r -> new ApiKey(r.getString(1), r.getString(2), r.getString(3), instant(r, 4)));
+    }
+
+    @Override
+    public void putKey(ApiKey k) {
+        update("insert or replace into api_keys values (?, ?, ?, ?)", k.hash(), k.tenant(), k.role(), k.createdAt());
+    }
+
+    @Override
+    public List<Integration> integrations() {
+        return query("select id, tenant, kind, key_hash, created_at from integrations order by id",
+                r -> new Integration(r.getString(1), r.getString(2), r.getString(3), r.getString(4), instant(r, 5)));
+    }
+
+    @Override
+    public void putIntegration(Integration i) {
+        update("insert or replace into integrations values (?, ?, ?, ?, ?)",
+                i.id(), i.tenant(), i.kind(), i.keyHash(), i.createdAt());
+    }
+
+    @Override
+    public void deleteIntegration(String id) {
+        update("delete from integrations where id = ?", id);
+    }
+
+    private static CodecDefinition codec(ResultSet r) throws SQLException {
+        return new CodecDefinition(r.getString(1), r.getString(3), r.getString(4), r.getString(5), r.getInt(2), instant(r, 6));
+    }
+
+    @Override
+    public List<CodecDefinition> codecs() {
+        return query("""
+                select id, version, tenant, kind, body, updated_at from codecs c
+                where version = (select max(version) from codecs d where d.id = c.id) order by id""",
+                EmbeddedCatalog::codec);
+    }
+
+    @Override
+    public List<CodecDefinition> codecVersions(String id) {
+        return query("select id, version, tenant, kind, body, updated_at from codecs where id = ? order by version",
+                EmbeddedCatalog::codec, id);
+    }
+
+    @Override
+    public void putCodec(CodecDefinition d) {
+        update("insert into codecs values (?, ?, ?, ?, ?, ?)", d.id(), d.version(), d.tenant(), d.kind(), d.body(), d.updatedAt());
+    }
+
+    @Override
+    public List<Device> devices() {
+        return query("""
+                select id, name, tenant, network_kind, network_id, codec, space, role, role_key, created_at
+                from devices order by id""",
+                r -> new Device(r.getString(1), r.getString(2), r.getString(3), new NetworkRef(r.getString(4), r.getString(5)),
+                        r.getString(6), r.getString(7), r.getString(8), r.getString(9), instant(r, 10)));
+    }
+
+    @Override
+    public void putDevice(Device d) {
+        update("insert or replace into devices values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                d.id(), d.name(), d.tenant(), d.network().kind(), d.network().id(), d.codec(), d.space(), d.role(),
+                d.roleKey(), d.createdAt());
+    }
+
+    @Override
+    public void deleteDevice(String id) {
+        update("delete from devices where id = ?", id);
+    }
+
+    private static Downlink downlink(ResultSet r) throws SQLException {
+        int port = r.getInt(4);
+        return new Downlink(r.getString(1), r.getString(2), r.getString(3), r.wasNull() ? null : port, r.getString(5),
+                instant(r, 6), instant(r, 7));
+    }
+
+    @Override
+    public List<Downlink> downlinks(String deviceId) {
+        return query("""
+                select id, device_id, payload_hex, f_port, status, created_at, sent_at from downlinks
+                where device_id = ? order by created_at, id""", EmbeddedCatalog::downlink, deviceId);
+    }
+
+    @Override
+    public List<Downlink> queuedDownlinks() {
+        return query("""
+                select id, device_id, payload_hex, f_port, status, created_at, sent_at from downlinks
+                where status = 'queued' order by created_at, id""", EmbeddedCatalog::downlink);
+    }
+
+    @Override
+    public void putDownlink(Downlink d) {
+        update("insert or replace into downlinks values (?, ?, ?, ?, ?, ?, ?)",
+                d.id(), d.deviceId(), d.payloadHex(), d.fPort(), d.status(), d.createdAt(), d.sentAt());
+    }
+
+    synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("closing the catalog", e);
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package org.valley.store.embedded;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.valley.frame.Reception;
+import org.valley.frame.Uplink;
+import org.valley.store.ProjectionStore;
+
+/**
+ * The projection's writes, through DuckDB appenders.
+ *
+ * <p>Atomicity. A DuckDB appender commits on its own when flushed, so rows of several tables cannot
+ * be made visible in one transaction. Every row therefore carries the number of the batch that
+ * wrote it, and a commit flushes every appender before it records, in the {@code meta} table,
+ * the batch as complete together with the journal position it reached. At start-up, rows of any
+ * batch newer than the last complete one are deleted; the journal is replayed from the recorded
+ * position and writes them again. Each uplink is thus applied exactly once, whatever instant a
+ * crash hits.
+ */
+final class EmbeddedProjectionStore implements ProjectionStore {
+
+    private static final String[] TABLES = {"frames", "receptions", "frame_meta", "decodes", "readings"};
+
+    private final DuckDBConnection connection;
+    private DuckDBAppender frames;
+    private DuckDBAppender receptions;
+    private DuckDBAppender frameMeta;
+    private DuckDBAppender decodes;
+    private DuckDBAppender readings;
+    private long batch;
+    private long rows;
+
+    EmbeddedProjectionStore(DuckDBConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public Resume open() {
+        try {
+            long lastBatch = meta("batch");
+            long applied = meta("applied");
+            try (Statement s = connection.createStatement()) {
+                for (String table : TABLES) {
+                    s.execute("delete from " + table + " where batch > " + lastBatch);
+                }
+            }
+            batch = lastBatch + 1;
+            frames = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "frames");
+            receptions = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "receptions");
+            frameMeta = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "frame_meta");
+            decodes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "decodes");
+            readings = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "readings");
+            return new Resume(applied, loadTracks());
+        } catch (SQLException e) {
+            throw new StoreException("opening the projection store", e);
+        }
+    }
+
+    private long meta(String key) throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("select v from meta where k = ?")) {
+            p.setString(1, key);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getLong(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * Rebuilds every network id's frame track from the stored frames: the highest extended number,
+     * the window of the 64 numbers below it, frames, duplicates (deliveries beyond the first),
+     * lost frames (gaps between consecutive numbers, except before a counter restart), the last
+     * delivery time and the last decoded battery value.
+     */
+    private List<TrackState> loadTracks() throws SQLException {
+        Map<String, long[]> windows = new HashMap<>();
+        try (Statement s = connection.createStatement();
+                ResultSet r = s.executeQuery("""
+                        select f.network_id, f.ext, m.hi from frames f
+                        join (select network_id, max(ext) hi from frames group by network_id) m using (network_id)
+                        where f.ext >= 0 and f.ext > m.hi - 64""")) {
+            while (r.next()) {
+                long[] w = windows.computeIfAbsent(r.getString(1), k -> new long[1]);
+                w[0] |= 1L << (r.getLong(3) - r.getLong(2));
+            }
+        }
+        Map<String, Float> battery = new HashMap<>();
+        try (Statement s = connection.createStatement();
+                ResultSet r = s.executeQuery("""
+                        select d.network_id, arg_max(r.num, r.ts) from readings r join devices d on r.device_id = d.id
+                        where r.key = 'battery' and r.num is not null group by d.network_id""")) {
+            while (r.next()) {
+                battery.put(r.getString(1), r.getFloat(2));
+            }
+        }
+        List<TrackState> tracks = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+                ResultSet r = s.executeQuery("""
+                        with g as (
+                          select network_id, ext, time, restart,
+                                 lag(ext) over (partition by network_id order by ext) prev
+                          from frames where ext >= 0),
+                        f as (
+                          select network_id, max(ext) hi, epoch_ms(arg_max(time, ext)) hi_time, count(*) n,
+                                 sum(case when prev is null or restart then 0 else ext - prev - 1 end) lost
+                          from g group by network_id),
+                        u as (select network_id, count(*) n from frames where ext < 0 group by network_id),
+                        d as (select network_id, count(*) n, epoch_ms(max(received_at)) last_seen
+                              from receptions where not advanced group by network_id)
+                        select coalesce(f.network_id, u.network_id), f.hi, f.hi_time, coalesce(f.n, 0) + coalesce(u.n, 0),
+                               coalesce(d.n, 0), coalesce(f.lost, 0), coalesce(d.last_seen, 0)
+                        from f full join u using (network_id) left join d on d.network_id = coalesce(f.network_id, u.network_id)""")) {
+            while (r.next()) {
+                String id = r.getString(1);
+                long high = r.getObject(2) == null ? Long.MIN_VALUE : r.getLong(2);
+                int frameCount = r.getInt(4);
+                long[] w = windows.get(id);
+                tracks.add(new TrackState(
+                        id,
+                        high,
+                        r.getLong(3),
+                        w == null ? 0 : w[0],
+                        frameCount,
+                        Math.max(0, r.getInt(5) - frameCount),
+                        r.getInt(6),
+                        r.getLong(7),
+                        battery.getOrDefault(id, Float.NaN)));
+            }
+        }
+        return tracks;
+    }
+
+    @Override
+    public void frame(long position, Uplink u, long extended, boolean restart) {
+        try {
+            frames.beginRow()
+                    .append(batch)
+                    .append(position)
+                    .append(u.tenant())
+                    .append(u.integration())
+                    .append(u.networkId())
+                    .append(u.seq())
+                    .append(extended)
+                    .appendEpochMillis(u.time())
+                    .appendEpochMillis(u.receivedAt())
+                    .append(u.payload())
+                    .append(u.ack())
+                    .append(restart)
+                    .append(u.meta())
+                    .endRow();
+            rows++;
+        } catch (SQLException e) {
+            throw new StoreException("appending a frame", e);
+        }
+    }
+
+    @Override
+    public void reception(Uplink u, long extended, Reception r, boolean fromAdvanced) {
+        try {
+            receptions.beginRow()
+                    .append(batch)
+                    .append(u.networkId())
+                    .append(extended)
+                    .append(r.station())
+                    .append(r.rssi())
+                    .append(r.snr())
+                    .append(u.duplicate())
+                    .append(fromAdvanced)
+                    .appendEpochMillis(u.receivedAt())
+                    .endRow();
+            rows++;
+        } catch (SQLException e) {
+            throw new StoreException("appending a reception", e);
+        }
+    }
+
+    @Override
+    public void frameMeta(Uplink u, long extended) {
+        try {
+            frameMeta.beginRow()
+                    .append(batch)
+                    .append(u.networkId())
+                    .append(extended)
+                    .append(u.meta())
+                    .appendEpochMillis(u.receivedAt())
+                    .endRow();
+            rows++;
+        } catch (SQLException e) {
+            throw new StoreException("appending frame metadata", e);
+        }
+    }
+
+    @Override
+    public void decode(String networkId, long extended, String deviceId, String codecId, int codecVersion,
+            String decodedJson, String error, long at) {
+        try {
+            decodes.beginRow()
+                    .append(batch)
+                    .append(networkId)
+                    .append(extended)
+                    .append(deviceId)
+                    .append(codecId)
+                    .append(codecVersion)
+                    .append(decodedJson)
+                    .append(error)
+                    .appendEpochMillis(at)
+                    .endRow();
+            rows++;
+        } catch (SQLException e) {
+            throw new StoreException("appending a decode", e);
+        }
+    }
+
+    @Override
+    public void reading(String deviceId, long ts, String key, Object value, long extended) {
+        try {
+            readings.beginRow().append(batch).append(deviceId).appendEpochMillis(ts).append(key);
+            switch (value) {
+                case Boolean b -> readings.append(b ? 1.0 : 0.0).appendNull().append((byte) 1);
+                case Number n -> readings.append(n.doubleValue()).appendNull().append((byte) 0);
+                default -> readings.appendNull().append(value.toString()).append((byte) 2);
+            }
+            readings.append(extended).endRow();
+            rows++;
+        } catch (SQLException e) {
+            throw new StoreException("appending a reading", e);
+        }
+    }
+
+    @Override
+    public void commit(long appliedPosition) {
+        try {
+            frames.flush();
+            receptions.flush();
+            frameMeta.flush();
+            decodes.flush();
+            readings.flush();
+            try (PreparedStatement p = connection.prepareStatement(
+                    "insert or replace into meta values ('batch', ?), ('applied', ?)")) {
+                p.setLong(1, batch);
+                p.setLong(2, appliedPosition);
+                p.executeUpdate();
+            }
+            batch++;
+        } catch (SQLException e) {
+            throw new StoreException("committing batch " + batch, e);
+        }
+    }
+
+    @Override
+    public List<StoredFrame> frames(String tenant, String networkId) {
+        List<StoredFrame> out = new ArrayList<>();
+        try (PreparedStatement p = connection.prepareStatement(
+                "select ext, epoch_ms(time), payload from frames where tenant = ? and network_id = ? order by time, ext")) {
+            p.setString(1, tenant);
+            p.setString(2, networkId);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new StoredFrame(networkId, r.getLong(1), r.getLong(2), r.getBytes(3)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("reading the frames of " + networkId, e);
+        }
+    }
+
+    @Override
+    public long rowsWritten() {
+        return rows;
+    }
+
+    void close() {
+        try {
+            for (DuckDBAppender a : new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readings}) {
+                if (a != null) {
+                    a.close();
+                }
+            }
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("closing the projection store", e);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.valley.store.embedded;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import org.duckdb.DuckDBConnection;
+import org.valley.frame.Hex;
+import org.valley.store.FrameQueries;
+
+/** Queries over the projected history; each call runs on a connection of its own. */
+final class EmbeddedQueries implements FrameQueries {
+
+    private static final String FRAME_COLUMNS = """
+            select f.tenant, f.network_id, f.seq, f.ext, epoch_ms(f.time), epoch_ms(f.received_at), f.payload,
+              (select list({'station': r.station, 'rssi': r.rssi, 'snr': r.snr, 'duplicate': r.duplicate}
+                           order by r.advanced, r.received_at)
+                 from receptions r where r.network_id = f.network_id and r.ext = f.ext),
+              d.decoded, d.error, d.codec_id, d.codec_version,
+              (select last(m.meta order by m.received_at) from frame_meta m where m.network_id = f.network_id and m.ext = f.ext),
+              f.restart
+            from frames f
+            left join (select network_id, ext, arg_max(decoded, decoded_at) decoded, arg_max(error, decoded_at) error,
+                              arg_max(codec_id, decoded_at) codec_id, arg_max(codec_version, decoded_at) codec_version
+                       from decodes group by network_id, ext) d
+              on d.network_id = f.network_id and d.ext = f.ext
+            """;
+
+    private final DuckDBConnection root;
+
+    EmbeddedQueries(DuckDBConnection root) {
+        this.root = root;
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T map(ResultSet r) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Row<T> row, Object... args) {
+        try (Connection c = root.duplicate(); PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case null -> p.setNull(i + 1, Types.BIGINT);
+                    case Long n -> p.setLong(i + 1, n);
+                    case Integer n -> p.setInt(i + 1, n);
+                    default -> p.setString(i + 1, args[i].toString());
+                }
+            }
+            List<T> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(row.map(r));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("query", e);
+        }
+    }
+
+    private static FrameView frame(ResultSet r) throws SQLException {
+        List<ReceptionView> receptions = new ArrayList<>();
+        java.sql.Array list = r.getArray(8);
+        if (list != null) {
+            java.util.Set<String> stations = new java.util.HashSet<>();
+            for (Object o : (Object[]) list.getArray()) {
+                java.sql.Struct s = (java.sql.Struct) o;
+                Object[] a = s.getAttributes();
+                String station = (String) a[0];
+                // one reception per station: a DATA callback's own figures win over DATA_ADVANCED's summary
+                if (!station.isEmpty() && !stations.add(station)) {
+                    continue;
+                }
+                receptions.add(new ReceptionView(station.isEmpty() ? null : station, (Double) a[1], (Double) a[2],
+                        Boolean.TRUE.equals(a[3])));
+            }
+        }
+        int version = r.getInt(12);
+        Integer codecVersion = r.wasNull() ? null : version;
+        return new FrameView(r.getString(1), r.getString(2), r.getInt(3), r.getLong(4), r.getLong(5), r.getLong(6),
+                Hex.encode(r.getBytes(7)), receptions, r.getString(9), r.getString(10), r.getString(11), codecVersion,
+                r.getString(13), r.getBoolean(14));
+    }
+
+    @Override
+    public List<FrameView> frames(String tenant, String networkId, Long from, Long to, int limit) {
+        return query(FRAME_COLUMNS + """
+                where f.tenant = ? and f.network_id = ?
+                  and (? is null or f.time >= make_timestamp_ms(?)) and (? is null or f.time < make_timestamp_ms(?))
+                order by f.time desc, f.ext desc limit ?""",
+                EmbeddedQueries::frame, tenant, networkId, from, from, to, to, limit);
+    }
+
+    @Override
+    public List<ReadingView> readings(String deviceId, String key, Long from, Long to, int limit) {
+        return query("""
+                select epoch_ms(ts), key, num, str, kind from readings
+                where device_id = ? and (? is null or key = ?)
+                  and (? is null or ts >= make_timestamp_ms(?)) and (? is null or ts < make_timestamp_ms(?))
+                order by ts desc, key limit ?""",
+                r -> new ReadingView(r.getLong(1), r.getString(2), value(r, 3)),
+                deviceId, key, key, from, from, to, to, limit);
+    }
+
+    private static Object value(ResultSet r, int column) throws SQLException {
+        byte kind = r.getByte(column + 2);
+        return switch (kind) {
+            case 1 -> r.getDouble(column) != 0;
+            case 2 -> r.getString(column + 1);
+            default -> r.getDouble(column);
+        };
+    }
+
+    @Override
+    public List<Bucket> aggregate(String deviceId, String key, long intervalMillis, Long from, Long to) {
+        return query("""
+                select epoch_ms(time_bucket(to_milliseconds(?), ts)) b, count(*), min(num), max(num), avg(num),
+                       arg_max(num, ts), arg_max(str, ts), arg_max(kind, ts)
+                from readings
+                where device_id = ? and key = ?
+                  and (? is null or ts >= make_timestamp_ms(?)) and (? is null or ts < make_timestamp_ms(?))
+                group by b order by b""",
+                r -> {
+                    byte kind = r.getByte(8);
+                    Object last = switch (kind) {
+                        case 1 -> r.getDouble(6) != 0;
+                        case 2 -> r.getString(7);
+                        default -> r.getDouble(6);
+                    };
+                    boolean numeric = kind != 2;
+                    return new Bucket(r.getLong(1), r.getLong(2), numeric ? r.getDouble(3) : null,
+                            numeric ? r.getDouble(4) : null, numeric ? r.getDouble(5) : null, last);
+                },
+                intervalMillis, deviceId, key, from, from, to, to);
+    }
+
+    @Override
+    public List<FrameView> unclaimed(String tenant, int limit) {
+        return query(FRAME_COLUMNS + """
+                where (? is null or f.tenant = ?)
+                  and not exists (select 1 from devices v where v.network_id = f.network_id and v.tenant = f.tenant)
+                order by f.received_at desc limit ?""",
+                EmbeddedQueries::frame, tenant, tenant, limit);
+    }
+}

@@ -1,0 +1,106 @@
+package org.valley.store.embedded;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.duckdb.DuckDBConnection;
+import org.valley.store.Catalog;
+import org.valley.store.FrameQueries;
+import org.valley.store.ProjectionStore;
+
+/**
+ * The embedded store: one DuckDB database file in the data directory. The projection writes
+ * through the DuckDB appender on its own connection; the catalog and the queries use their own
+ * connections to the same database (DuckDB's MVCC keeps readers consistent).
+ */
+public final class EmbeddedStore implements AutoCloseable {
+
+    private static final String[] SCHEMA = {
+        "create table if not exists meta(k varchar primary key, v bigint)",
+        """
+        create table if not exists frames(batch bigint, journal_end bigint, tenant varchar, integration varchar,
+          network_id varchar, seq integer, ext bigint, time timestamp_ms, received_at timestamp_ms, payload blob,
+          ack boolean, restart boolean, meta varchar)""",
+        """
+        create table if not exists receptions(batch bigint, network_id varchar, ext bigint, station varchar,
+          rssi double, snr double, duplicate boolean, advanced boolean, received_at timestamp_ms)""",
+        """
+        create table if not exists frame_meta(batch bigint, network_id varchar, ext bigint, meta varchar,
+          received_at timestamp_ms)""",
+        """
+        create table if not exists decodes(batch bigint, network_id varchar, ext bigint, device_id varchar,
+          codec_id varchar, codec_version integer, decoded varchar, error varchar, decoded_at timestamp_ms)""",
+        """
+        create table if not exists readings(batch bigint, device_id varchar, ts timestamp_ms, key varchar,
+          num double, str varchar, kind tinyint, ext bigint)""",
+        "create table if not exists tenants(id varchar primary key, name varchar, created_at timestamp_ms)",
+        "create table if not exists api_keys(hash varchar primary key, tenant varchar, role varchar, created_at timestamp_ms)",
+        """
+        create table if not exists integrations(id varchar primary key, tenant varchar, kind varchar,
+          key_hash varchar, created_at timestamp_ms)""",
+        """
+        create table if not exists codecs(id varchar, version integer, tenant varchar, kind varchar, body varchar,
+          updated_at timestamp_ms, primary key (id, version))""",
+        """
+        create table if not exists devices(id varchar primary key, name varchar, tenant varchar, network_kind varchar,
+          network_id varchar, codec varchar, space varchar, role varchar, role_key varchar, created_at timestamp_ms)""",
+        """
+        create table if not exists downlinks(id varchar primary key, device_id varchar, payload_hex varchar,
+          f_port integer, status varchar, created_at timestamp_ms, sent_at timestamp_ms)""",
+    };
+
+    private final DuckDBConnection root;
+    private final EmbeddedProjectionStore projection;
+    private final EmbeddedCatalog catalog;
+    private final EmbeddedQueries queries;
+
+    private EmbeddedStore(DuckDBConnection root) throws SQLException {
+        this.root = root;
+        try (Statement s = root.createStatement()) {
+            for (String ddl : SCHEMA) {
+                s.execute(ddl);
+            }
+        }
+        this.projection = new EmbeddedProjectionStore((DuckDBConnection) root.duplicate());
+        this.catalog = new EmbeddedCatalog(root.duplicate());
+        this.queries = new EmbeddedQueries(root);
+    }
+
+    /** Opens (creating if needed) the store in {@code dir}/valley.duckdb. */
+    public static EmbeddedStore open(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try {
+            Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb").toAbsolutePath());
+            return new EmbeddedStore((DuckDBConnection) c);
+        } catch (SQLException e) {
+            throw new IOException("cannot open the embedded store in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public ProjectionStore projection() {
+        return projection;
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public FrameQueries queries() {
+        return queries;
+    }
+
+    @Override
+    public void close() {
+        projection.close();
+        catalog.close();
+        try {
+            root.close();
+        } catch (SQLException e) {
+            throw new StoreException("closing the embedded store", e);
+        }
+    }
+}
