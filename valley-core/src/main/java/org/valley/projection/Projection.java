@@ -44,10 +44,10 @@ public final class Projection implements AutoCloseable {
     /**
      * One journal entry handed to the projection.
      *
-     * @param end the journal position just after this entry: once applied, replay resumes there
+     * @param position the entry's journal position
      * @param uplink the entry
      */
-    public record Entry(long end, Uplink uplink) {}
+    public record Entry(long position, Uplink uplink) {}
 
     private record Waiter(long position, CompletableFuture<Long> future) {}
 
@@ -89,14 +89,23 @@ public final class Projection implements AutoCloseable {
         thread = Thread.ofPlatform().name("valley-projection").daemon(true).unstarted(this::run);
     }
 
-    /** The journal position to replay from before {@link #start()}. */
+    /**
+     * The journal position of the last entry applied and committed, or -1 when none: replay
+     * resumes with the entry after it.
+     */
     public long appliedPosition() {
         return applied.get();
     }
 
-    /** Applies an entry synchronously, before the thread starts (journal replay at start-up). */
-    public void replay(long end, Uplink uplink) {
-        apply(end, uplink);
+    /**
+     * Applies an entry synchronously, before the thread starts (journal replay at start-up). An
+     * entry at or before {@link #appliedPosition()} was applied already and is skipped.
+     */
+    public void replay(long position, Uplink uplink) {
+        if (position <= applied.get()) {
+            return;
+        }
+        apply(position, uplink);
         if (pending >= 50_000) {
             commit();
         }
@@ -140,7 +149,7 @@ public final class Projection implements AutoCloseable {
         return done;
     }
 
-    /** Completes once every journal entry before {@code position} is applied and committed. */
+    /** Completes once the journal entry at {@code position} and all before it are applied and committed. */
     public CompletableFuture<Long> awaitApplied(long position) {
         if (applied.get() >= position) {
             return CompletableFuture.completedFuture(applied.get());
@@ -179,7 +188,7 @@ public final class Projection implements AutoCloseable {
                     drained.clear();
                 }
                 long now = clock.millis();
-                if (pendingPosition > applied.get() || pending > 0) {
+                if (pendingPosition != applied.get() || pending > 0) {
                     if (!waiters.isEmpty() || now - lastCommit >= commitIntervalMillis || pending >= 50_000) {
                         commit();
                     }
@@ -199,7 +208,7 @@ public final class Projection implements AutoCloseable {
         switch (item) {
             case List<?> batch -> {
                 for (Entry e : (List<Entry>) batch) {
-                    apply(e.end(), e.uplink());
+                    apply(e.position(), e.uplink());
                 }
             }
             case Runnable task -> task.run();
@@ -214,8 +223,8 @@ public final class Projection implements AutoCloseable {
         }
     }
 
-    /** Applies one uplink; {@code end} is the journal position just after it. */
-    private void apply(long end, Uplink uplink) {
+    /** Applies one uplink, the journal entry at {@code position}. */
+    private void apply(long position, Uplink uplink) {
         String networkId = uplink.networkId();
         FrameTrack track = tracks.computeIfAbsent(networkId, k -> new FrameTrack(SIGFOX_MODULUS));
         track.seen(uplink.receivedAt());
@@ -231,7 +240,7 @@ public final class Projection implements AutoCloseable {
         } else {
             track.countUnsequenced();
             outcome = FrameTrack.NEW;
-            extended = -end;
+            extended = -position - 1;
         }
         for (Reception r : uplink.receptions()) {
             store.reception(uplink, extended, r, advanced);
@@ -242,7 +251,7 @@ public final class Projection implements AutoCloseable {
             pending++;
         }
         if (outcome != FrameTrack.DUPLICATE) {
-            store.frame(end, uplink, extended, outcome == FrameTrack.RESTART);
+            store.frame(position, uplink, extended, outcome == FrameTrack.RESTART);
             frames.incrementAndGet();
             pending++;
             Device device = devices.byNetworkId(networkId);
@@ -250,7 +259,7 @@ public final class Projection implements AutoCloseable {
                 decode(device, networkId, extended, uplink.time(), uplink.payload(), track);
             }
         }
-        pendingPosition = Math.max(pendingPosition, end);
+        pendingPosition = Math.max(pendingPosition, position);
     }
 
     private void decode(Device device, String networkId, long extended, long time, byte[] payload, FrameTrack track) {

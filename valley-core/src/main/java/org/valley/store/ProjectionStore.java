@@ -17,7 +17,7 @@ public interface ProjectionStore {
     /** Prepares the store for writing after a start or a crash; returns the state to resume from. */
     Resume open();
 
-    /** Where to resume: the journal position after the last applied uplink, and the tracks. */
+    /** Where to resume: the journal position of the last applied uplink (-1 for none), and the tracks. */
     record Resume(long appliedPosition, List<TrackState> tracks) {}
 
     /** The saved state of one network id's frame track. */
@@ -44,7 +44,7 @@ public interface ProjectionStore {
     /** One decoded value: a Number, Boolean or String. */
     void reading(String deviceId, long ts, String key, Object value, long extended);
 
-    /** Makes every row since the last commit durable and records {@code appliedPosition}. */
+    /** Makes every row since the last commit durable and records the last applied journal position. */
     void commit(long appliedPosition);
 
     /** Frames of {@code networkId} received through {@code tenant}'s integrations, oldest first. */

@@ -45,8 +45,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     @Override
     public Resume open() {
         try {
-            long lastBatch = meta("batch");
-            long applied = meta("applied");
+            long lastBatch = meta("batch", 0);
+            long applied = meta("applied", -1);
             try (Statement s = connection.createStatement()) {
                 for (String table : TABLES) {
                     s.execute("delete from " + table + " where batch > " + lastBatch);
@@ -64,11 +64,11 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         }
     }
 
-    private long meta(String key) throws SQLException {
+    private long meta(String key, long absent) throws SQLException {
         try (PreparedStatement p = connection.prepareStatement("select v from meta where k = ?")) {
             p.setString(1, key);
             try (ResultSet r = p.executeQuery()) {
-                return r.next() ? r.getLong(1) : 0;
+                return r.next() ? r.getLong(1) : absent;
             }
         }
     }

@@ -22,7 +22,7 @@ public final class EmbeddedStore implements AutoCloseable {
     private static final String[] SCHEMA = {
         "create table if not exists meta(k varchar primary key, v bigint)",
         """
-        create table if not exists frames(batch bigint, journal_end bigint, tenant varchar, integration varchar,
+        create table if not exists frames(batch bigint, journal_position bigint, tenant varchar, integration varchar,
           network_id varchar, seq integer, ext bigint, time timestamp_ms, received_at timestamp_ms, payload blob,
           ack boolean, restart boolean, meta varchar)""",
         """

@@ -1,0 +1,166 @@
+package org.valley.server;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.valley.codec.CodecCatalog;
+import org.valley.codec.CodecDefinition;
+import org.valley.codec.DecodeResult;
+import org.valley.codec.InvalidCodecException;
+import org.valley.frame.Hex;
+import org.valley.json.Json;
+import org.valley.server.config.ValleyConfig;
+import org.valley.server.demo.Demo;
+import org.valley.server.demo.Simulator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code valley} command. */
+@Command(name = "valley", mixinStandardHelpOptions = true, version = "Valley 0.1.0",
+        description = "Self-hosted IoT platform for living-lab buildings.",
+        subcommands = {Main.Serve.class, Main.DemoCommand.class, Main.Simulate.class, Main.Decode.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /** Options shared by the commands that start a node. */
+    static class NodeOptions {
+        @Option(names = "--port", description = "HTTP port (default 8080)")
+        Integer port;
+
+        @Option(names = "--data", description = "data directory (default ./data)")
+        Path data;
+
+        @Option(names = "--config", description = "JSON configuration file with kebab-case keys")
+        Path config;
+
+        ValleyConfig config() throws Exception {
+            ValleyConfig c = config == null ? ValleyConfig.defaults() : ValleyConfig.load(config);
+            if (port != null) {
+                c = c.withPort(port);
+            }
+            if (data != null) {
+                c = c.withDataDir(data);
+            }
+            return c;
+        }
+    }
+
+    static ValleyNode startNode(ValleyConfig config) throws Exception {
+        ValleyNode node = ValleyNode.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "valley-shutdown"));
+        System.out.println("Valley is listening on " + node.baseUrl() + " (data in " + config.dataDir().toAbsolutePath() + ")");
+        if (node.adminKeyGenerated()) {
+            System.out.println("Operator key (shown once, kept in " + config.dataDir().resolve("admin.key") + "): "
+                    + node.adminKey());
+        }
+        return node;
+    }
+
+    @Command(name = "serve", description = "Start the server without demo data.")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Mixin
+        NodeOptions options = new NodeOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            startNode(options.config());
+            new CountDownLatch(1).await();
+            return 0;
+        }
+    }
+
+    @Command(name = "demo", description = "Start the server with demo devices and a simulator posting their frames.")
+    static final class DemoCommand implements Callable<Integer> {
+        @CommandLine.Mixin
+        NodeOptions options = new NodeOptions();
+
+        @Option(names = "--speed", defaultValue = "60", description = "how many times faster than real time (default 60)")
+        double speed;
+
+        @Override
+        public Integer call() throws Exception {
+            ValleyConfig config = options.config();
+            ValleyNode node = startNode(config);
+            Demo.run(node.baseUrl(), node.adminKey(), config.dataDir(), speed);
+            return 0;
+        }
+    }
+
+    @Command(name = "simulate", description = "Post simulated Sigfox callbacks to a Valley server.")
+    static final class Simulate implements Callable<Integer> {
+        @Option(names = "--url", required = true, description = "the server's base URL, e.g. http://localhost:8080")
+        String url;
+
+        @Option(names = "--key", required = true, description = "a sigfox integration key")
+        String key;
+
+        @Option(names = "--devices", defaultValue = "10", description = "simulated devices; ids are 1000 + index in hex")
+        int devices;
+
+        @Option(names = "--frames", defaultValue = "100", description = "frames per device")
+        int frames;
+
+        @Option(names = "--speed", defaultValue = "3600", description = "how many times faster than real time")
+        double speed;
+
+        @Override
+        public Integer call() throws Exception {
+            Simulator.Stats stats = new Simulator(url, key, Simulator.fleet(devices), speed).run(frames);
+            System.out.println(stats);
+            return stats.failed() == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "decode", description = "Decode a payload with a codec, without a server.")
+    static final class Decode implements Callable<Integer> {
+        @Option(names = "--grammar", description = "a Sigfox payload grammar config")
+        String grammar;
+
+        @Option(names = "--builtin", description = "a built-in codec name, e.g. sensit-v3")
+        String builtin;
+
+        @Option(names = "--hex", required = true, description = "the payload in hex")
+        String hex;
+
+        @Option(names = "--fport", defaultValue = "-1", description = "the LoRaWAN port, if any")
+        int fPort;
+
+        @Override
+        public Integer call() {
+            if ((grammar == null) == (builtin == null)) {
+                System.err.println("give exactly one of --grammar or --builtin");
+                return 2;
+            }
+            CodecDefinition d = grammar != null
+                    ? new CodecDefinition("cli", null, "sigfox-grammar", grammar, 1, null)
+                    : new CodecDefinition("cli", null, "builtin", builtin, 1, null);
+            try {
+                DecodeResult result = CodecCatalog.compile(d).decode(Hex.decode(hex), fPort);
+                switch (result) {
+                    case DecodeResult.Decoded ok -> System.out.println(Json.write(java.util.Map.of(
+                            "data", ok.data(), "warnings", ok.warnings(), "errors", java.util.List.of())));
+                    case DecodeResult.Rejected no -> {
+                        System.out.println(Json.write(java.util.Map.of("errors", no.errors())));
+                        return 1;
+                    }
+                }
+                return 0;
+            } catch (InvalidCodecException | IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package org.valley.server;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.valley.codec.CodecCatalog;
+import org.valley.device.DeviceDirectory;
+import org.valley.journal.Journal;
+import org.valley.projection.Projection;
+import org.valley.server.auth.Keys;
+import org.valley.server.auth.Tenancy;
+import org.valley.server.codecs.CodecService;
+import org.valley.server.config.ValleyConfig;
+import org.valley.server.devices.DeviceService;
+import org.valley.server.http.HttpApi;
+import org.valley.server.ingest.sigfox.SigfoxIngest;
+import org.valley.store.embedded.EmbeddedStore;
+
+/**
+ * One running Valley node, wired by hand: journal → projection → store, and the HTTP surface in
+ * front. {@link #start} recovers first (the store drops an unfinished batch, the projection replays
+ * the journal from where it stopped) and only then opens the port, so nothing is served from a
+ * half-recovered state.
+ */
+public final class ValleyNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ValleyNode.class);
+
+    private final ValleyConfig config;
+    private final String adminKey;
+    private final boolean adminKeyGenerated;
+    private final EmbeddedStore store;
+    private final Journal journal;
+    private final Projection projection;
+    private final Vertx vertx;
+    private final PrometheusMeterRegistry metrics;
+    private final int port;
+    private final java.util.concurrent.ScheduledExecutorService housekeeping;
+
+    private ValleyNode(ValleyConfig config, String adminKey, boolean generated, EmbeddedStore store, Journal journal,
+            Projection projection, Vertx vertx, PrometheusMeterRegistry metrics, int port,
+            java.util.concurrent.ScheduledExecutorService housekeeping) {
+        this.config = config;
+        this.adminKey = adminKey;
+        this.adminKeyGenerated = generated;
+        this.store = store;
+        this.journal = journal;
+        this.projection = projection;
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.port = port;
+        this.housekeeping = housekeeping;
+    }
+
+    /** Starts a node: recovers, replays the journal, then listens. */
+    public static ValleyNode start(ValleyConfig config) throws IOException {
+        InstantSource clock = InstantSource.system();
+        Path data = config.dataDir();
+        Files.createDirectories(data);
+        String[] key = adminKey(data);
+        boolean generated = key[1] != null;
+
+        EmbeddedStore store = EmbeddedStore.open(data.resolve("store"));
+        DeviceDirectory directory = new DeviceDirectory();
+        store.catalog().devices().forEach(directory::put);
+        CodecCatalog codecCatalog = new CodecCatalog();
+        Tenancy tenancy = new Tenancy(store.catalog(), clock, key[0]);
+        CodecService codecs = new CodecService(store.catalog(), codecCatalog, tenancy, clock);
+
+        Projection projection = new Projection(store.projection(), directory, codecCatalog, clock,
+                config.projectionQueue(), config.commitInterval().toMillis());
+        AtomicLong lastDurable = new AtomicLong(-1);
+        Journal journal = Journal.open(data.resolve("journal"), config.journal(), batch -> {
+            List<Projection.Entry> entries = new ArrayList<>(batch.size());
+            for (org.valley.journal.Entry e : batch) {
+                entries.add(new Projection.Entry(e.position(), e.uplink()));
+            }
+            projection.accept(entries);
+            lastDurable.set(batch.get(batch.size() - 1).position());
+        });
+        long applied = projection.appliedPosition();
+        long from = Math.max(applied, journal.startPosition());
+        if (applied >= 0 && applied < journal.startPosition()) {
+            LOG.error("the store has applied the journal up to {} but the journal starts at {}; frames in between "
+                    + "are not in the store", applied, journal.startPosition());
+        }
+        AtomicInteger replayed = new AtomicInteger();
+        journal.replay(from, (position, uplink) -> {
+            if (position > applied) {
+                projection.replay(position, uplink);
+                replayed.incrementAndGet();
+            }
+            lastDurable.set(position);
+        });
+        projection.replayDone();
+        projection.start();
+        LOG.info("recovered: {} journal entries replayed, {} devices, journal at {}", replayed.get(), directory.size(),
+                journal.endPosition());
+
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+        DeviceService devices = new DeviceService(store.catalog(), directory, tenancy, codecs, projection,
+                store.queries(), lastDurable::get, clock);
+        SigfoxIngest sigfox = new SigfoxIngest(journal, devices, clock, vertx);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gauge.builder("valley_journal_queue_depth", journal, j -> j.stats().queueDepth()).register(metrics);
+        Gauge.builder("valley_journal_appended", journal, j -> j.stats().appended()).register(metrics);
+        Gauge.builder("valley_projection_queue_depth", projection, Projection::queueDepth).register(metrics);
+        Gauge.builder("valley_frames_projected", projection, Projection::framesProjected).register(metrics);
+        Gauge.builder("valley_decode_errors", projection, Projection::decodeErrors).register(metrics);
+        Gauge.builder("valley_devices", directory, DeviceDirectory::size).register(metrics);
+
+        int[] bound = new int[1];
+        HttpApi.Health health = new HttpApi.Health() {
+            @Override
+            public boolean ready() {
+                return projection.queueDepth() < config.projectionQueue();
+            }
+
+            @Override
+            public String metrics() {
+                return metrics.scrape();
+            }
+        };
+        ValleyConfig c = config;
+        Future<String> deployed = vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                HttpApi.Parts parts = new HttpApi.Parts(tenancy, codecs, devices, sigfox, health,
+                        c.baseUrl(bound[0] == 0 ? c.port() : bound[0]), c.ingestBodyLimit(), c.apiBodyLimit(),
+                        c.noopEndpoint());
+                HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                        .setHost(c.host()).setPort(c.port()).setTcpNoDelay(true).setCompressionSupported(false)
+                        .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024));
+                return server.requestHandler(HttpApi.router(vertx, parts)).listen().map(s -> {
+                    synchronized (bound) {
+                        if (bound[0] == 0) {
+                            bound[0] = s.actualPort();
+                        }
+                    }
+                    return s;
+                });
+            }
+        }, new DeploymentOptions().setInstances(config.eventLoops()));
+        try {
+            deployed.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            journal.close();
+            projection.close();
+            store.close();
+            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        var housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("valley-housekeeping").daemon(true).factory());
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                journal.releaseBefore(projection.appliedPosition());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("releasing journal segments failed; they stay on disk until the next try", e);
+            }
+        }, 10, 10, TimeUnit.SECONDS);
+        return new ValleyNode(config, key[0], generated, store, journal, projection, vertx, metrics, bound[0],
+                housekeeping);
+    }
+
+    /**
+     * The operator's key: {@code VALLEY_ADMIN_KEY}, else the one kept in {@code DATA/admin.key}, else
+     * a new one written there. Returns {key, non-null when newly generated}.
+     */
+    private static String[] adminKey(Path data) throws IOException {
+        String env = System.getenv("VALLEY_ADMIN_KEY");
+        if (env != null && !env.isBlank()) {
+            return new String[] {env.trim(), null};
+        }
+        Path file = data.resolve("admin.key");
+        if (Files.exists(file)) {
+            return new String[] {Files.readString(file, StandardCharsets.UTF_8).trim(), null};
+        }
+        String key = Keys.generate("va");
+        Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            LOG.debug("no POSIX permissions on this file system for {}", file);
+        }
+        return new String[] {key, "generated"};
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String adminKey() {
+        return adminKey;
+    }
+
+    /** True when this start generated the operator key (print it once). */
+    public boolean adminKeyGenerated() {
+        return adminKeyGenerated;
+    }
+
+    public String baseUrl() {
+        return config.baseUrl(port);
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    public Projection projection() {
+        return projection;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** Stops listening, lets acknowledged frames reach the store, and closes everything. */
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server took too long", e);
+        }
+        journal.close();
+        projection.close();
+        store.close();
+    }
+}

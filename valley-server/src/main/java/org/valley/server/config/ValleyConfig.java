@@ -1,0 +1,143 @@
+package org.valley.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Set;
+import org.valley.journal.JournalConfig;
+
+/**
+ * A node's configuration: typed, validated, immutable. Read from a JSON file with kebab-case keys
+ * ({@code --config FILE}), then overridden by command-line options. A contradiction is refused at
+ * start-up with a message naming the key.
+ *
+ * @param host the address to listen on ({@code host}, default 0.0.0.0)
+ * @param port the HTTP port ({@code port}, default 8080)
+ * @param dataDir where the journal and the store live ({@code data}, default ./data)
+ * @param publicUrl the URL networks reach this node at, for integration URLs ({@code public-url},
+ *     default http://localhost:PORT)
+ * @param eventLoops HTTP event loops ({@code event-loops}, default: the number of cores)
+ * @param ingestBodyLimit largest network callback body in bytes ({@code ingest-body-limit}, 16384)
+ * @param apiBodyLimit largest API body in bytes ({@code api-body-limit}, 1048576)
+ * @param commitInterval how often the projection commits to the store ({@code commit-interval}, PT0.2S)
+ * @param projectionQueue journal batches waiting for the projection ({@code projection-queue}, 256)
+ * @param journal the journal's settings ({@code journal.queue-capacity}, {@code journal.max-batch},
+ *     {@code journal.segment-bytes}, {@code journal.fsync})
+ * @param noopEndpoint answer {@code POST /ingest/noop} with 204, for measuring the HTTP ceiling
+ *     ({@code noop-endpoint}, false)
+ */
+public record ValleyConfig(
+        String host,
+        int port,
+        Path dataDir,
+        String publicUrl,
+        int eventLoops,
+        long ingestBodyLimit,
+        long apiBodyLimit,
+        Duration commitInterval,
+        int projectionQueue,
+        JournalConfig journal,
+        boolean noopEndpoint) {
+
+    private static final Set<String> KEYS = Set.of("host", "port", "data", "public-url", "event-loops",
+            "ingest-body-limit", "api-body-limit", "commit-interval", "projection-queue", "journal", "noop-endpoint");
+
+    public ValleyConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("event-loops must be at least 1, got " + eventLoops);
+        }
+        if (ingestBodyLimit < 1024) {
+            throw new IllegalArgumentException("ingest-body-limit must be at least 1024 bytes, got " + ingestBodyLimit);
+        }
+        if (apiBodyLimit < 1024) {
+            throw new IllegalArgumentException("api-body-limit must be at least 1024 bytes, got " + apiBodyLimit);
+        }
+        if (commitInterval.isNegative() || commitInterval.isZero() || commitInterval.toSeconds() > 60) {
+            throw new IllegalArgumentException("commit-interval must be between PT0.001S and PT60S, got " + commitInterval);
+        }
+        if (projectionQueue < 1) {
+            throw new IllegalArgumentException("projection-queue must be at least 1, got " + projectionQueue);
+        }
+    }
+
+    public static ValleyConfig defaults() {
+        return new ValleyConfig("0.0.0.0", 8080, Path.of("data"), null, Runtime.getRuntime().availableProcessors(),
+                16 * 1024, 1024 * 1024, Duration.ofMillis(200), 256, JournalConfig.defaults(), false);
+    }
+
+    /** The URL networks reach this node at. */
+    public String baseUrl(int boundPort) {
+        return publicUrl != null ? publicUrl.replaceAll("/+$", "") : "http://localhost:" + boundPort;
+    }
+
+    public ValleyConfig withPort(int value) {
+        return new ValleyConfig(host, value, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
+                commitInterval, projectionQueue, journal, noopEndpoint);
+    }
+
+    public ValleyConfig withDataDir(Path value) {
+        return new ValleyConfig(host, port, value, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
+                commitInterval, projectionQueue, journal, noopEndpoint);
+    }
+
+    public ValleyConfig withNoopEndpoint(boolean value) {
+        return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
+                commitInterval, projectionQueue, journal, value);
+    }
+
+    /** Reads a JSON configuration file over the defaults; unknown keys are refused by name. */
+    public static ValleyConfig load(Path file) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(Files.readAllBytes(file));
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(file + " must hold a JSON object");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(file + ": unknown key '" + key + "'; known keys are " + KEYS);
+            }
+        }
+        ValleyConfig d = defaults();
+        JournalConfig j = d.journal();
+        JsonNode jn = root.path("journal");
+        if (!jn.isMissingNode()) {
+            j = new JournalConfig(
+                    jn.path("queue-capacity").asInt(j.queueCapacity()),
+                    jn.path("max-batch").asInt(j.maxBatch()),
+                    jn.path("segment-bytes").asLong(j.segmentBytes()),
+                    jn.path("fsync").asBoolean(j.fsync()));
+        }
+        return new ValleyConfig(
+                root.path("host").asText(d.host()),
+                root.path("port").asInt(d.port()),
+                root.has("data") ? Path.of(root.get("data").asText()) : d.dataDir(),
+                root.has("public-url") ? root.get("public-url").asText() : null,
+                root.path("event-loops").asInt(d.eventLoops()),
+                root.path("ingest-body-limit").asLong(d.ingestBodyLimit()),
+                root.path("api-body-limit").asLong(d.apiBodyLimit()),
+                duration(root, "commit-interval", d.commitInterval()),
+                root.path("projection-queue").asInt(d.projectionQueue()),
+                j,
+                root.path("noop-endpoint").asBoolean(d.noopEndpoint()));
+    }
+
+    private static Duration duration(JsonNode root, String key, Duration fallback) {
+        if (!root.has(key)) {
+            return fallback;
+        }
+        try {
+            return Duration.parse(root.get(key).asText());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT0.2S, got '"
+                    + root.get(key).asText() + "'");
+        }
+    }
+}

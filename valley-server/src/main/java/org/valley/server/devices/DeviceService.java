@@ -1,0 +1,284 @@
+package org.valley.server.devices;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.valley.device.Device;
+import org.valley.device.DeviceDirectory;
+import org.valley.device.NetworkRef;
+import org.valley.frame.FrameTrack;
+import org.valley.frame.Hex;
+import org.valley.projection.Projection;
+import org.valley.server.auth.Principal;
+import org.valley.server.auth.Tenancy;
+import org.valley.server.codecs.CodecService;
+import org.valley.server.http.Fields;
+import org.valley.server.http.Problem;
+import org.valley.store.Catalog;
+import org.valley.store.Catalog.Downlink;
+import org.valley.store.FrameQueries;
+
+/**
+ * Devices: registration (which claims the frames already received from the device's network id),
+ * health, history queries and downlinks.
+ */
+public final class DeviceService {
+
+    private static final Set<String> ROLES = Set.of("motion", "door", "desk", "seat", "counter", "co2", "temperature", "other");
+    private static final Duration CATCH_UP = Duration.ofSeconds(10);
+
+    /** A device with what the projection knows of its health. */
+    public record DeviceHealth(Device device, long lastSeen, Float battery, int frames, int duplicates, int lostFrames) {}
+
+    private final Catalog catalog;
+    private final DeviceDirectory directory;
+    private final Tenancy tenancy;
+    private final CodecService codecs;
+    private final Projection projection;
+    private final FrameQueries queries;
+    private final LongSupplier lastDurable;
+    private final InstantSource clock;
+    private final Map<String, Deque<Downlink>> queued = new ConcurrentHashMap<>();
+
+    public DeviceService(Catalog catalog, DeviceDirectory directory, Tenancy tenancy, CodecService codecs,
+            Projection projection, FrameQueries queries, LongSupplier lastDurable, InstantSource clock) {
+        this.catalog = catalog;
+        this.directory = directory;
+        this.tenancy = tenancy;
+        this.codecs = codecs;
+        this.projection = projection;
+        this.queries = queries;
+        this.lastDurable = lastDurable;
+        this.clock = clock;
+        for (Downlink d : catalog.queuedDownlinks()) {
+            queued.computeIfAbsent(d.deviceId(), k -> new ArrayDeque<>()).add(d);
+        }
+    }
+
+    /** Registers a device and claims its unclaimed frames; 409 when the id or network id is taken. */
+    public Device create(Principal who, JsonNode body) {
+        String id = Fields.id(body, "id");
+        String tenant = tenancy.actingTenant(who, Fields.optionalString(body, "tenant"));
+        Device device = read(id, tenant, body);
+        synchronized (this) {
+            if (directory.byId(id) != null) {
+                throw Problem.conflict("id", "device '" + id + "' already exists");
+            }
+            requireFreeNetworkId(device, null);
+            catalog.putDevice(device);
+            directory.put(device);
+        }
+        awaitQuietly(projection.claim(device));
+        return device;
+    }
+
+    /** Changes a device's name, codec or binding; the network identity stays. */
+    public Device update(Principal who, String id, JsonNode body) {
+        Device previous = owned(who, id);
+        Device device = read(id, previous.tenant(), body);
+        synchronized (this) {
+            requireFreeNetworkId(device, previous);
+            catalog.putDevice(new Device(id, device.name(), previous.tenant(), device.network(), device.codec(),
+                    device.space(), device.role(), device.roleKey(), previous.createdAt()));
+            directory.put(device);
+        }
+        return device;
+    }
+
+    public void delete(Principal who, String id) {
+        owned(who, id);
+        synchronized (this) {
+            catalog.deleteDevice(id);
+            directory.remove(id);
+        }
+    }
+
+    private void requireFreeNetworkId(Device device, Device previous) {
+        Device holder = directory.byNetworkId(device.network().id());
+        if (holder != null && (previous == null || !holder.id().equals(previous.id()))) {
+            throw Problem.conflict("network.id", device.network().kind() + " id " + device.network().id()
+                    + " is already registered (device '" + holder.id() + "')");
+        }
+    }
+
+    private Device read(String id, String tenant, JsonNode body) {
+        JsonNode network = body.get("network");
+        if (network == null || !network.isObject()) {
+            throw Problem.invalid("network", "field 'network' is required: {\"kind\": \"sigfox\", \"id\": \"<Sigfox id>\"}");
+        }
+        String kind = Fields.string(network, "kind");
+        if (!NetworkRef.KINDS.contains(kind)) {
+            throw Problem.invalid("network.kind", "field 'network.kind' must be one of " + NetworkRef.KINDS + ", got '" + kind + "'");
+        }
+        String networkId = network.get("id") == null ? null : network.get("id").asText(null);
+        if (networkId == null || networkId.isBlank()) {
+            throw Problem.invalid("network.id", "field 'network.id' is required");
+        }
+        if (kind.equals("sigfox") && (networkId.length() > 8 || !Hex.isHex(networkId))) {
+            throw Problem.invalid("network.id", "field 'network.id' must be a Sigfox id of 1 to 8 hex digits, got '" + networkId + "'");
+        }
+        if (kind.equals("lorawan") && (networkId.length() != 16 || !Hex.isHex(networkId))) {
+            throw Problem.invalid("network.id", "field 'network.id' must be a devEUI of 16 hex digits, got '" + networkId + "'");
+        }
+        String codec = Fields.optionalString(body, "codec");
+        if (codec != null && !codecs.usableBy(codec, tenant)) {
+            throw Problem.invalid("codec", "field 'codec' names no codec this tenant may use: '" + codec + "'");
+        }
+        String role = Fields.optionalString(body, "role");
+        if (role != null && !ROLES.contains(role)) {
+            throw Problem.invalid("role", "field 'role' must be one of " + ROLES + ", got '" + role + "'");
+        }
+        String name = Fields.optionalString(body, "name");
+        return new Device(id, name == null ? id : name, tenant, new NetworkRef(kind, networkId), codec,
+                Fields.optionalString(body, "space"), role, Fields.optionalString(body, "roleKey"), clock.instant());
+    }
+
+    /** A device the principal may see, or 404. */
+    public Device visible(Principal who, String id) {
+        Device d = directory.byId(id);
+        if (d == null || !(who.isOperator() || d.tenant().equals(who.tenant()))) {
+            throw Problem.notFound("no device '" + id + "'");
+        }
+        return d;
+    }
+
+    private Device owned(Principal who, String id) {
+        Device d = visible(who, id);
+        if (!who.owns(d.tenant())) {
+            throw Problem.forbidden("only the operator or its tenant may change device '" + id + "'");
+        }
+        return d;
+    }
+
+    public DeviceHealth health(Device d) {
+        FrameTrack t = projection.track(d.network().id());
+        if (t == null) {
+            return new DeviceHealth(d, 0, null, 0, 0, 0);
+        }
+        float battery = t.battery();
+        return new DeviceHealth(d, t.lastSeen(), Float.isNaN(battery) ? null : battery, t.frames(), t.duplicates(), t.lost());
+    }
+
+    public List<Device> list(Principal who) {
+        return directory.all().stream()
+                .filter(d -> who.isOperator() || d.tenant().equals(who.tenant()))
+                .sorted(Comparator.comparing(Device::id))
+                .toList();
+    }
+
+    /** Waits until every frame acknowledged so far is projected, so a read sees what was written. */
+    private void catchUp() {
+        try {
+            projection.awaitApplied(lastDurable.getAsLong()).get(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problem.overloaded("interrupted while waiting for the projection", 1);
+        } catch (ExecutionException | TimeoutException e) {
+            throw Problem.overloaded("the projection is behind the journal; retry shortly", 1);
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CompletableFuture<?> f) {
+        try {
+            f.get(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            System.getLogger(DeviceService.class.getName()).log(System.Logger.Level.WARNING,
+                    "claiming frames did not finish in time; they are claimed in the background", e);
+        }
+    }
+
+    public List<FrameQueries.FrameView> frames(Principal who, String id, Long from, Long to, int limit) {
+        Device d = visible(who, id);
+        catchUp();
+        return queries.frames(d.tenant(), d.network().id(), from, to, limit);
+    }
+
+    public List<FrameQueries.ReadingView> readings(Principal who, String id, String key, Long from, Long to, int limit) {
+        Device d = visible(who, id);
+        catchUp();
+        return queries.readings(d.id(), key, from, to, limit);
+    }
+
+    public List<FrameQueries.Bucket> aggregate(Principal who, String id, String key, Duration interval, Long from, Long to) {
+        Device d = visible(who, id);
+        if (key == null || key.isBlank()) {
+            throw Problem.invalid("key", "parameter 'key' is required: the reading key to aggregate");
+        }
+        catchUp();
+        return queries.aggregate(d.id(), key, interval.toMillis(), from, to);
+    }
+
+    public List<FrameQueries.FrameView> unclaimed(Principal who, int limit) {
+        catchUp();
+        return queries.unclaimed(who.isOperator() ? null : who.tenant(), limit);
+    }
+
+    /** Queues a downlink: exactly 8 bytes for a Sigfox device. */
+    public Downlink queueDownlink(Principal who, String id, JsonNode body) {
+        Device d = owned(who, id);
+        String hex = Fields.string(body, "payloadHex");
+        byte[] payload;
+        try {
+            payload = Hex.decode(hex);
+        } catch (IllegalArgumentException e) {
+            throw Problem.invalid("payloadHex", "field 'payloadHex' " + e.getMessage());
+        }
+        if (d.network().kind().equals("sigfox") && payload.length != 8) {
+            throw Problem.invalid("payloadHex", "field 'payloadHex' must be exactly 8 bytes (16 hex digits) for a "
+                    + "Sigfox device, got " + payload.length + " bytes");
+        }
+        if (payload.length > 242) {
+            throw Problem.invalid("payloadHex", "field 'payloadHex' must be at most 242 bytes");
+        }
+        Integer fPort = Fields.optionalInt(body, "fPort", 1, 223);
+        Downlink downlink = new Downlink("dl-" + java.util.UUID.randomUUID(), d.id(), Hex.encode(payload), fPort,
+                "queued", clock.instant(), null);
+        catalog.putDownlink(downlink);
+        Deque<Downlink> q = queued.computeIfAbsent(d.id(), k -> new ArrayDeque<>());
+        synchronized (q) {
+            q.add(downlink);
+        }
+        return downlink;
+    }
+
+    public List<Downlink> downlinks(Principal who, String id) {
+        return catalog.downlinks(visible(who, id).id());
+    }
+
+    /**
+     * Takes the oldest queued downlink of the device registered for {@code networkId} in
+     * {@code tenant}, or null. The caller sends it and then calls {@link #markSent}.
+     */
+    public Downlink takeDownlink(String tenant, String networkId) {
+        Device d = directory.byNetworkId(networkId);
+        if (d == null || !d.tenant().equals(tenant)) {
+            return null;
+        }
+        Deque<Downlink> q = queued.get(d.id());
+        if (q == null) {
+            return null;
+        }
+        synchronized (q) {
+            return q.poll();
+        }
+    }
+
+    /** Records that a downlink was handed to the network (blocking: call off the event loop). */
+    public void markSent(Downlink d) {
+        catalog.putDownlink(new Downlink(d.id(), d.deviceId(), d.payloadHex(), d.fPort(), "sent", d.createdAt(),
+                clock.instant()));
+    }
+}

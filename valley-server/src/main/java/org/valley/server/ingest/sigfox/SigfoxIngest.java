@@ -1,0 +1,78 @@
+package org.valley.server.ingest.sigfox;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import org.valley.frame.Uplink;
+import org.valley.journal.Journal;
+import org.valley.server.devices.DeviceService;
+import org.valley.server.http.HttpApi;
+import org.valley.server.http.Problem;
+import org.valley.store.Catalog.Downlink;
+import org.valley.store.Catalog.Integration;
+
+/**
+ * The Sigfox callback endpoints. A callback is acknowledged only once its uplink is durable in the
+ * journal; a BIDIR callback ({@code ack} true) is answered with the device's oldest queued downlink.
+ */
+public final class SigfoxIngest {
+
+    private final Journal journal;
+    private final DeviceService devices;
+    private final InstantSource clock;
+    private final Vertx vertx;
+
+    public SigfoxIngest(Journal journal, DeviceService devices, InstantSource clock, Vertx vertx) {
+        this.journal = journal;
+        this.devices = devices;
+        this.clock = clock;
+        this.vertx = vertx;
+    }
+
+    /** {@code POST /ingest/sigfox}: a DATA or BIDIR callback. */
+    public void data(RoutingContext ctx) {
+        Integration integration = HttpApi.integration(ctx, "sigfox");
+        Uplink uplink = SigfoxCallback.parseData(HttpApi.bodyBytes(ctx), integration.tenant(), integration.id(), clock.millis());
+        append(ctx, uplink);
+    }
+
+    /** {@code POST /ingest/sigfox/advanced}: a DATA_ADVANCED callback. */
+    public void advanced(RoutingContext ctx) {
+        Integration integration = HttpApi.integration(ctx, "sigfox");
+        Uplink uplink = SigfoxCallback.parseAdvanced(HttpApi.bodyBytes(ctx), integration.tenant(), integration.id(), clock.millis());
+        append(ctx, uplink);
+    }
+
+    private void append(RoutingContext ctx, Uplink uplink) {
+        Context context = vertx.getOrCreateContext();
+        boolean accepted = journal.tryAppend(uplink, (position, error) -> context.runOnContext(v -> {
+            if (error != null) {
+                HttpApi.problem(ctx, Problem.overloaded("the journal could not store the frame: " + error.getMessage(), 5));
+            } else {
+                reply(ctx, uplink);
+            }
+        }));
+        if (!accepted) {
+            throw Problem.overloaded("the journal queue is full; retry after the indicated delay", 1);
+        }
+    }
+
+    private void reply(RoutingContext ctx, Uplink uplink) {
+        if (uplink.ack()) {
+            Downlink downlink = devices.takeDownlink(uplink.tenant(), uplink.networkId());
+            if (downlink != null) {
+                String json = "{\"" + uplink.networkId() + "\":{\"downlinkData\":\"" + downlink.payloadHex() + "\"}}";
+                ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
+                        .end(io.vertx.core.buffer.Buffer.buffer(json.getBytes(StandardCharsets.UTF_8)));
+                vertx.executeBlocking(() -> {
+                    devices.markSent(downlink);
+                    return null;
+                });
+                return;
+            }
+        }
+        ctx.response().setStatusCode(204).end();
+    }
+}
