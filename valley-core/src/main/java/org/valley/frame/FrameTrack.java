@@ -20,8 +20,8 @@ package org.valley.frame;
  * change, firmware update): the frame starts a new run without counting the jump as lost frames.
  * Otherwise it is a stale replay and counts as a duplicate.
  *
- * <p>Lost frames are the gaps between consecutive extended numbers, except gaps that end at a
- * counter restart; a late frame closes one.
+ * <p>Lost frames are the gaps between consecutive extended numbers seen, except gaps that end at a
+ * counter restart: a late frame closes one gap, or opens one when it lies below every number seen.
  */
 public final class FrameTrack {
 
@@ -36,6 +36,7 @@ public final class FrameTrack {
 
     private final int modulus;
     private long high = Long.MIN_VALUE;
+    private long low;
     private long highTime;
     private long window;
     private long lastExtended;
@@ -65,6 +66,7 @@ public final class FrameTrack {
         }
         if (high == Long.MIN_VALUE) {
             high = seq;
+            low = seq;
             highTime = time;
             window = 1;
             frames = 1;
@@ -89,7 +91,12 @@ public final class FrameTrack {
             }
             window |= bit;
             frames++;
-            lost = Math.max(0, lost - 1);
+            if (extended < low) {
+                lost += (int) (low - extended - 1);
+                low = extended;
+            } else {
+                lost = Math.max(0, lost - 1);
+            }
             lastExtended = extended;
             return NEW;
         }
@@ -133,6 +140,7 @@ public final class FrameTrack {
         this.high = highest;
         this.highTime = highestTime;
         this.window = seenWindow;
+        this.low = highest - (63 - Long.numberOfLeadingZeros(seenWindow));
         this.frames = frameCount;
         this.duplicates = duplicateCount;
         this.lost = lostCount;
