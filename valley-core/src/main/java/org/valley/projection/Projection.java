@@ -57,7 +57,7 @@ public final class Projection implements AutoCloseable {
     private final InstantSource clock;
     private final long commitIntervalMillis;
     private final BlockingQueue<Object> queue;
-    private final Map<String, FrameTrack> tracks = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, FrameTrack>> tracks = new ConcurrentHashMap<>();
     private final PriorityQueue<Waiter> waiters =
             new PriorityQueue<>((a, b) -> Long.compare(a.position, b.position));
     private final AtomicLong applied = new AtomicLong();
@@ -82,7 +82,7 @@ public final class Projection implements AutoCloseable {
             FrameTrack track = new FrameTrack(SIGFOX_MODULUS);
             track.restore(t.highest(), t.highestTime(), t.window(), t.frames(), t.duplicates(), t.lost(),
                     t.lastSeen(), t.battery());
-            tracks.put(t.networkId(), track);
+            tracks.computeIfAbsent(t.tenant(), k -> new ConcurrentHashMap<>()).put(t.networkId(), track);
         }
         applied.set(resume.appliedPosition());
         pendingPosition = resume.appliedPosition();
@@ -166,9 +166,9 @@ public final class Projection implements AutoCloseable {
         return submit(() -> {
             commit();
             List<StoredFrame> stored = store.frames(device.tenant(), device.network().id());
-            FrameTrack track = tracks.get(device.network().id());
+            FrameTrack track = track(device.tenant(), device.network().id());
             for (StoredFrame f : stored) {
-                decode(device, f.networkId(), f.extended(), f.time(), f.payload(), track);
+                decode(device, f.extended(), f.time(), f.payload(), track);
             }
             commit();
         });
@@ -226,7 +226,8 @@ public final class Projection implements AutoCloseable {
     /** Applies one uplink, the journal entry at {@code position}. */
     private void apply(long position, Uplink uplink) {
         String networkId = uplink.networkId();
-        FrameTrack track = tracks.computeIfAbsent(networkId, k -> new FrameTrack(SIGFOX_MODULUS));
+        FrameTrack track = tracks.computeIfAbsent(uplink.tenant(), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(networkId, k -> new FrameTrack(SIGFOX_MODULUS));
         track.seen(uplink.receivedAt());
         boolean advanced = uplink.kind() == UplinkKind.SIGFOX_ADVANCED;
         int outcome;
@@ -256,13 +257,13 @@ public final class Projection implements AutoCloseable {
             pending++;
             Device device = devices.byNetworkId(networkId);
             if (device != null && device.tenant().equals(uplink.tenant())) {
-                decode(device, networkId, extended, uplink.time(), uplink.payload(), track);
+                decode(device, extended, uplink.time(), uplink.payload(), track);
             }
         }
         pendingPosition = Math.max(pendingPosition, position);
     }
 
-    private void decode(Device device, String networkId, long extended, long time, byte[] payload, FrameTrack track) {
+    private void decode(Device device, long extended, long time, byte[] payload, FrameTrack track) {
         CodecCatalog.Compiled compiled = codecs.get(device.codec());
         if (compiled == null) {
             return;
@@ -278,7 +279,8 @@ public final class Projection implements AutoCloseable {
         int version = compiled.definition().version();
         switch (result) {
             case DecodeResult.Decoded d -> {
-                store.decode(networkId, extended, device.id(), codecId, version, Json.write(d.data()), null, now);
+                store.decode(device.tenant(), device.network().id(), extended, device.id(), codecId, version,
+                        Json.write(d.data()), null, now);
                 pending++;
                 flatten(device.id(), time, "", d.data(), extended);
                 if (d.data().get("battery") instanceof Number battery && track != null) {
@@ -287,7 +289,8 @@ public final class Projection implements AutoCloseable {
             }
             case DecodeResult.Rejected r -> {
                 decodeErrors.incrementAndGet();
-                store.decode(networkId, extended, device.id(), codecId, version, null, String.join("; ", r.errors()), now);
+                store.decode(device.tenant(), device.network().id(), extended, device.id(), codecId, version, null,
+                        String.join("; ", r.errors()), now);
                 pending++;
             }
         }
@@ -319,9 +322,10 @@ public final class Projection implements AutoCloseable {
         }
     }
 
-    /** The health of a network id as the projection knows it, or null when never heard. */
-    public FrameTrack track(String networkId) {
-        return tracks.get(networkId);
+    /** What the projection knows of a tenant's network id, or null when never heard. */
+    public FrameTrack track(String tenant, String networkId) {
+        Map<String, FrameTrack> ofTenant = tracks.get(tenant);
+        return ofTenant == null ? null : ofTenant.get(networkId);
     }
 
     public long framesProjected() {

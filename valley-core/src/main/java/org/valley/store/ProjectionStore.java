@@ -20,8 +20,9 @@ public interface ProjectionStore {
     /** Where to resume: the journal position of the last applied uplink (-1 for none), and the tracks. */
     record Resume(long appliedPosition, List<TrackState> tracks) {}
 
-    /** The saved state of one network id's frame track. */
+    /** The saved state of the frame track of one network id in one tenant. */
     record TrackState(
+            String tenant,
             String networkId,
             long highest,
             long highestTime,
@@ -38,7 +39,7 @@ public interface ProjectionStore {
 
     void frameMeta(Uplink uplink, long extended);
 
-    void decode(String networkId, long extended, String deviceId, String codecId, int codecVersion,
+    void decode(String tenant, String networkId, long extended, String deviceId, String codecId, int codecVersion,
             String decodedJson, String error, long at);
 
     /** One decoded value: a Number, Boolean or String. */

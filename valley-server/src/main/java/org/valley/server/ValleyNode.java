@@ -147,7 +147,7 @@ public final class ValleyNode implements AutoCloseable {
             @Override
             public Future<?> start() {
                 HttpApi.Parts parts = new HttpApi.Parts(tenancy, codecs, devices, sigfox, health,
-                        c.baseUrl(bound[0] == 0 ? c.port() : bound[0]), c.ingestBodyLimit(), c.apiBodyLimit(),
+                        c.publicUrl(), c.ingestBodyLimit(), c.apiBodyLimit(),
                         c.noopEndpoint());
                 HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(c.host()).setPort(c.port()).setTcpNoDelay(true).setCompressionSupported(false)

@@ -162,7 +162,7 @@ public final class DeviceService {
     }
 
     public DeviceHealth health(Device d) {
-        FrameTrack t = projection.track(d.network().id());
+        FrameTrack t = projection.track(d.tenant(), d.network().id());
         if (t == null) {
             return new DeviceHealth(d, 0, null, 0, 0, 0);
         }

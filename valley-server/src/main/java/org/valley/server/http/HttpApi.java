@@ -93,12 +93,12 @@ public final class HttpApi {
             JsonNode b = Fields.object(bodyBytes(ctx));
             Tenancy.NewIntegration made = t.createIntegration(principal(ctx), Fields.string(b, "kind"),
                     Fields.optionalString(b, "tenant"));
-            return Views.integration(made.integration(), made.key(), p.baseUrl());
+            return Views.integration(made.integration(), made.key(), baseUrl(ctx, p));
         }));
         r.get("/api/v1/integrations").handler(ctx -> json(ctx, 200,
-                t.integrations(principal(ctx)).stream().map(i -> Views.integration(i, null, p.baseUrl())).toList()));
+                t.integrations(principal(ctx)).stream().map(i -> Views.integration(i, null, baseUrl(ctx, p))).toList()));
         r.get("/api/v1/integrations/:id").handler(ctx -> json(ctx, 200,
-                Views.integration(t.integration(principal(ctx), ctx.pathParam("id")), null, p.baseUrl())));
+                Views.integration(t.integration(principal(ctx), ctx.pathParam("id")), null, baseUrl(ctx, p))));
         r.delete("/api/v1/integrations/:id").handler(ctx -> blocking(ctx, 204, () -> {
             t.deleteIntegration(principal(ctx), ctx.pathParam("id"));
             return null;
@@ -157,8 +157,17 @@ public final class HttpApi {
 
         r.route().last().handler(ctx -> problem(ctx, Problem.notFound("no endpoint " + ctx.request().method() + " "
                 + ctx.request().path())));
-        r.route().failureHandler(HttpApi::failure);
+        r.route().failureHandler(ctx -> failure(ctx, p));
         return r;
+    }
+
+    /** The configured public URL, or the one the client reached this node at. */
+    private static String baseUrl(RoutingContext ctx, Parts p) {
+        if (p.baseUrl() != null) {
+            return p.baseUrl();
+        }
+        String host = ctx.request().getHeader("host");
+        return ctx.request().scheme() + "://" + (host == null ? "localhost" : host);
     }
 
     private static String q(RoutingContext ctx, String name) {
@@ -251,12 +260,12 @@ public final class HttpApi {
         }
     }
 
-    private static void failure(RoutingContext ctx) {
+    private static void failure(RoutingContext ctx, Parts p) {
         Throwable failure = ctx.failure();
         if (failure instanceof Problem problem) {
             problem(ctx, problem);
         } else if (ctx.statusCode() == 413) {
-            problem(ctx, Problem.tooLarge(ctx.request().path().startsWith("/ingest") ? 16 * 1024 : 1024 * 1024));
+            problem(ctx, Problem.tooLarge(ctx.request().path().startsWith("/ingest") ? p.ingestBodyLimit() : p.apiBodyLimit()));
         } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             problem(ctx, new Problem(ctx.statusCode(), "bad-request", "Bad request", "the request was refused", null, null));
         } else {

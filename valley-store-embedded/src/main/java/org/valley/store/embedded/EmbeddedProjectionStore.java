@@ -83,8 +83,9 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         Map<String, long[]> windows = new HashMap<>();
         try (Statement s = connection.createStatement();
                 ResultSet r = s.executeQuery("""
-                        select f.network_id, f.ext, m.hi from frames f
-                        join (select network_id, max(ext) hi from frames group by network_id) m using (network_id)
+                        select f.tenant || '/' || f.network_id, f.ext, m.hi from frames f
+                        join (select tenant, network_id, max(ext) hi from frames group by tenant, network_id) m
+                          using (tenant, network_id)
                         where f.ext >= 0 and f.ext > m.hi - 64""")) {
             while (r.next()) {
                 long[] w = windows.computeIfAbsent(r.getString(1), k -> new long[1]);
@@ -94,8 +95,9 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         Map<String, Float> battery = new HashMap<>();
         try (Statement s = connection.createStatement();
                 ResultSet r = s.executeQuery("""
-                        select d.network_id, arg_max(r.num, r.ts) from readings r join devices d on r.device_id = d.id
-                        where r.key = 'battery' and r.num is not null group by d.network_id""")) {
+                        select d.tenant || '/' || d.network_id, arg_max(r.num, r.ts) from readings r
+                        join devices d on r.device_id = d.id
+                        where r.key = 'battery' and r.num is not null group by d.tenant, d.network_id""")) {
             while (r.next()) {
                 battery.put(r.getString(1), r.getFloat(2));
             }
@@ -104,34 +106,37 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         try (Statement s = connection.createStatement();
                 ResultSet r = s.executeQuery("""
                         with g as (
-                          select network_id, ext, time, restart,
-                                 lag(ext) over (partition by network_id order by ext) prev
+                          select tenant, network_id, ext, time, restart,
+                                 lag(ext) over (partition by tenant, network_id order by ext) prev
                           from frames where ext >= 0),
                         f as (
-                          select network_id, max(ext) hi, epoch_ms(arg_max(time, ext)) hi_time, count(*) n,
+                          select tenant, network_id, max(ext) hi, epoch_ms(arg_max(time, ext)) hi_time, count(*) n,
                                  sum(case when prev is null or restart then 0 else ext - prev - 1 end) lost
-                          from g group by network_id),
-                        u as (select network_id, count(*) n from frames where ext < 0 group by network_id),
-                        d as (select network_id, count(*) n, epoch_ms(max(received_at)) last_seen
-                              from receptions where not advanced group by network_id)
-                        select coalesce(f.network_id, u.network_id), f.hi, f.hi_time, coalesce(f.n, 0) + coalesce(u.n, 0),
+                          from g group by tenant, network_id),
+                        u as (select tenant, network_id, count(*) n from frames where ext < 0 group by tenant, network_id),
+                        k as (select tenant, network_id from f union select tenant, network_id from u),
+                        d as (select tenant, network_id, count(*) n, epoch_ms(max(received_at)) last_seen
+                              from receptions where not advanced group by tenant, network_id)
+                        select k.tenant, k.network_id, f.hi, f.hi_time, coalesce(f.n, 0) + coalesce(u.n, 0),
                                coalesce(d.n, 0), coalesce(f.lost, 0), coalesce(d.last_seen, 0)
-                        from f full join u using (network_id) left join d on d.network_id = coalesce(f.network_id, u.network_id)""")) {
+                        from k left join f using (tenant, network_id) left join u using (tenant, network_id)
+                        left join d using (tenant, network_id)""")) {
             while (r.next()) {
-                String id = r.getString(1);
-                long high = r.getObject(2) == null ? Long.MIN_VALUE : r.getLong(2);
-                int frameCount = r.getInt(4);
-                long[] w = windows.get(id);
+                String key = r.getString(1) + "/" + r.getString(2);
+                long high = r.getObject(3) == null ? Long.MIN_VALUE : r.getLong(3);
+                int frameCount = r.getInt(5);
+                long[] w = windows.get(key);
                 tracks.add(new TrackState(
-                        id,
+                        r.getString(1),
+                        r.getString(2),
                         high,
-                        r.getLong(3),
+                        r.getLong(4),
                         w == null ? 0 : w[0],
                         frameCount,
-                        Math.max(0, r.getInt(5) - frameCount),
-                        r.getInt(6),
-                        r.getLong(7),
-                        battery.getOrDefault(id, Float.NaN)));
+                        Math.max(0, r.getInt(6) - frameCount),
+                        r.getInt(7),
+                        r.getLong(8),
+                        battery.getOrDefault(key, Float.NaN)));
             }
         }
         return tracks;
@@ -166,6 +171,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         try {
             receptions.beginRow()
                     .append(batch)
+                    .append(u.tenant())
                     .append(u.networkId())
                     .append(extended)
                     .append(r.station())
@@ -186,6 +192,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         try {
             frameMeta.beginRow()
                     .append(batch)
+                    .append(u.tenant())
                     .append(u.networkId())
                     .append(extended)
                     .append(u.meta())
@@ -198,11 +205,12 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     }
 
     @Override
-    public void decode(String networkId, long extended, String deviceId, String codecId, int codecVersion,
+    public void decode(String tenant, String networkId, long extended, String deviceId, String codecId, int codecVersion,
             String decodedJson, String error, long at) {
         try {
             decodes.beginRow()
                     .append(batch)
+                    .append(tenant)
                     .append(networkId)
                     .append(extended)
                     .append(deviceId)

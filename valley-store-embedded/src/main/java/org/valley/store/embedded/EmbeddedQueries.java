@@ -18,15 +18,15 @@ final class EmbeddedQueries implements FrameQueries {
             select f.tenant, f.network_id, f.seq, f.ext, epoch_ms(f.time), epoch_ms(f.received_at), f.payload,
               (select list({'station': r.station, 'rssi': r.rssi, 'snr': r.snr, 'duplicate': r.duplicate}
                            order by r.advanced, r.received_at)
-                 from receptions r where r.network_id = f.network_id and r.ext = f.ext),
+                 from receptions r where r.tenant = f.tenant and r.network_id = f.network_id and r.ext = f.ext),
               d.decoded, d.error_text, d.codec_id, d.codec_version,
-              (select last(m.meta order by m.received_at) from frame_meta m where m.network_id = f.network_id and m.ext = f.ext),
+              (select last(m.meta order by m.received_at) from frame_meta m where m.tenant = f.tenant and m.network_id = f.network_id and m.ext = f.ext),
               f.restart
             from frames f
-            left join (select network_id, ext, arg_max(decoded, decoded_at) AS decoded, arg_max(error, decoded_at) AS error_text,
+            left join (select tenant, network_id, ext, arg_max(decoded, decoded_at) AS decoded, arg_max(error, decoded_at) AS error_text,
                               arg_max(codec_id, decoded_at) AS codec_id, arg_max(codec_version, decoded_at) AS codec_version
-                       from decodes group by network_id, ext) d
-              on d.network_id = f.network_id and d.ext = f.ext
+                       from decodes group by tenant, network_id, ext) d
+              on d.tenant = f.tenant and d.network_id = f.network_id and d.ext = f.ext
             """;
 
     private final DuckDBConnection root;

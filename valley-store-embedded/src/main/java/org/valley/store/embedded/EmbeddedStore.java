@@ -26,13 +26,13 @@ public final class EmbeddedStore implements AutoCloseable {
           network_id varchar, seq integer, ext bigint, time timestamp_ms, received_at timestamp_ms, payload blob,
           ack boolean, restart boolean, meta varchar)""",
         """
-        create table if not exists receptions(batch bigint, network_id varchar, ext bigint, station varchar,
+        create table if not exists receptions(batch bigint, tenant varchar, network_id varchar, ext bigint, station varchar,
           rssi double, snr double, duplicate boolean, advanced boolean, received_at timestamp_ms)""",
         """
-        create table if not exists frame_meta(batch bigint, network_id varchar, ext bigint, meta varchar,
+        create table if not exists frame_meta(batch bigint, tenant varchar, network_id varchar, ext bigint, meta varchar,
           received_at timestamp_ms)""",
         """
-        create table if not exists decodes(batch bigint, network_id varchar, ext bigint, device_id varchar,
+        create table if not exists decodes(batch bigint, tenant varchar, network_id varchar, ext bigint, device_id varchar,
           codec_id varchar, codec_version integer, decoded varchar, error varchar, decoded_at timestamp_ms)""",
         """
         create table if not exists readings(batch bigint, device_id varchar, ts timestamp_ms, key varchar,
