@@ -18,7 +18,8 @@ package org.valley.frame;
  * <p>A number further back than the window cannot be told apart by the counter alone. When its
  * network time is later than that of the highest frame, the device restarted its counter (battery
  * change, firmware update): the frame starts a new run without counting the jump as lost frames.
- * Otherwise it is a stale replay and counts as a duplicate.
+ * Otherwise the track answers {@link #UNKNOWN} and the caller asks the store whether that frame
+ * is already kept, then settles it with {@link #settleLate} or {@link #settleDuplicate}.
  *
  * <p>Lost frames are the gaps between consecutive extended numbers seen, except gaps that end at a
  * counter restart: a late frame closes one gap, or opens one when it lies below every number seen.
@@ -31,6 +32,8 @@ public final class FrameTrack {
     public static final int DUPLICATE = 1;
     /** {@link #observe} result: the device restarted its counter; the frame is new. */
     public static final int RESTART = 2;
+    /** {@link #observe} result: a frame older than the window; only the store knows whether it is new. */
+    public static final int UNKNOWN = 3;
 
     private static final int WINDOW = 64;
 
@@ -57,8 +60,8 @@ public final class FrameTrack {
     /**
      * Places one delivery of sequence number {@code seq} received at network time {@code time}.
      *
-     * @return {@link #NEW}, {@link #RESTART} or {@link #DUPLICATE}; {@link #lastExtended()} then holds
-     *     the frame's extended sequence number
+     * @return {@link #NEW}, {@link #RESTART}, {@link #DUPLICATE} or {@link #UNKNOWN}; {@link #lastExtended()}
+     *     then holds the frame's extended sequence number
      */
     public int observe(int seq, long time) {
         if (seq < 0 || seq >= modulus) {
@@ -90,21 +93,32 @@ public final class FrameTrack {
                 return duplicate(extended);
             }
             window |= bit;
-            frames++;
-            if (extended < low) {
-                lost += (int) (low - extended - 1);
-                low = extended;
-            } else {
-                lost = Math.max(0, lost - 1);
-            }
             lastExtended = extended;
+            settleLate();
             return NEW;
         }
         if (time > highTime) {
             advance(delta, time);
             return RESTART;
         }
-        return duplicate(extended);
+        lastExtended = extended;
+        return UNKNOWN;
+    }
+
+    /** Settles an {@link #UNKNOWN} frame the store does not hold: a late frame, new. */
+    public void settleLate() {
+        frames++;
+        if (lastExtended < low) {
+            lost += (int) (low - lastExtended - 1);
+            low = lastExtended;
+        } else {
+            lost = Math.max(0, lost - 1);
+        }
+    }
+
+    /** Settles an {@link #UNKNOWN} frame the store already holds: a duplicate delivery. */
+    public void settleDuplicate() {
+        duplicates++;
     }
 
     private void advance(int delta, long time) {

@@ -235,6 +235,9 @@ public final class Projection implements AutoCloseable {
         if (uplink.seq() >= 0) {
             outcome = track.observe(uplink.seq(), uplink.time());
             extended = track.lastExtended();
+            if (outcome == FrameTrack.UNKNOWN) {
+                outcome = settle(uplink, track, extended);
+            }
             if (advanced && outcome == FrameTrack.DUPLICATE) {
                 track.notADuplicate();
             }
@@ -261,6 +264,20 @@ public final class Projection implements AutoCloseable {
             }
         }
         pendingPosition = Math.max(pendingPosition, position);
+    }
+
+    /**
+     * Settles a frame older than the track's window by asking the store, after a commit so that it
+     * sees every frame applied so far. Rare: only heavy reordering or replays get here.
+     */
+    private int settle(Uplink uplink, FrameTrack track, long extended) {
+        commit();
+        if (store.hasFrame(uplink.tenant(), uplink.networkId(), extended)) {
+            track.settleDuplicate();
+            return FrameTrack.DUPLICATE;
+        }
+        track.settleLate();
+        return FrameTrack.NEW;
     }
 
     private void decode(Device device, long extended, long time, byte[] payload, FrameTrack track) {

@@ -48,6 +48,9 @@ public interface ProjectionStore {
     /** Makes every row since the last commit durable and records the last applied journal position. */
     void commit(long appliedPosition);
 
+    /** Whether the frame with this extended sequence number is stored (committed rows only). */
+    boolean hasFrame(String tenant, String networkId, long extended);
+
     /** Frames of {@code networkId} received through {@code tenant}'s integrations, oldest first. */
     List<StoredFrame> frames(String tenant, String networkId);
 

@@ -84,10 +84,19 @@ class FrameTrackTest {
     }
 
     @Test
-    void observe_staleReplayFarBehindWithOlderTime_isDuplicate() {
+    void observe_frameFarBehindWithOlderTime_isUnknownUntilSettled() {
+        track.observe(1000, 5_000);
         track.observe(1500, 10_000);
-        assertThat(track.observe(1000, 5_000)).isEqualTo(FrameTrack.DUPLICATE);
-        assertThat(track.frames()).isEqualTo(1);
+        assertThat(track.lost()).isEqualTo(499);
+        assertThat(track.observe(1200, 7_000)).isEqualTo(FrameTrack.UNKNOWN);
+        assertThat(track.lastExtended()).isEqualTo(1200);
+        track.settleLate();
+        assertThat(track.frames()).isEqualTo(3);
+        assertThat(track.lost()).isEqualTo(498);
+        assertThat(track.observe(1200, 7_000)).isEqualTo(FrameTrack.UNKNOWN);
+        track.settleDuplicate();
+        assertThat(track.duplicates()).isEqualTo(1);
+        assertThat(track.frames()).isEqualTo(3);
     }
 
     @Test

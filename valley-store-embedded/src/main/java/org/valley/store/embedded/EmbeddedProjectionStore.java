@@ -263,6 +263,21 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     }
 
     @Override
+    public boolean hasFrame(String tenant, String networkId, long extended) {
+        try (PreparedStatement p = connection.prepareStatement(
+                "select 1 from frames where tenant = ? and network_id = ? and ext = ? limit 1")) {
+            p.setString(1, tenant);
+            p.setString(2, networkId);
+            p.setLong(3, extended);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("looking up frame " + extended + " of " + networkId, e);
+        }
+    }
+
+    @Override
     public List<StoredFrame> frames(String tenant, String networkId) {
         List<StoredFrame> out = new ArrayList<>();
         try (PreparedStatement p = connection.prepareStatement(
