@@ -59,8 +59,13 @@ public final class SigfoxIngest {
         }
     }
 
+    /**
+     * Answers a durable callback. Only the first delivery of a BIDIR frame takes a downlink: Sigfox
+     * ignores the answer to a callback it marks {@code duplicate}, so a downlink given there would
+     * be lost.
+     */
     private void reply(RoutingContext ctx, Uplink uplink) {
-        if (uplink.ack()) {
+        if (uplink.ack() && !uplink.duplicate()) {
             Downlink downlink = devices.takeDownlink(uplink.tenant(), uplink.networkId());
             if (downlink != null) {
                 String json = "{\"" + uplink.networkId() + "\":{\"downlinkData\":\"" + downlink.payloadHex() + "\"}}";
