@@ -13,6 +13,7 @@ import org.valley.json.Json;
 import org.valley.server.config.ValleyConfig;
 import org.valley.server.demo.Demo;
 import org.valley.server.demo.Simulator;
+import org.valley.server.http.Views;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -149,10 +150,9 @@ public final class Main implements Runnable {
             try {
                 DecodeResult result = CodecCatalog.compile(d).decode(Hex.decode(hex), fPort);
                 switch (result) {
-                    case DecodeResult.Decoded ok -> System.out.println(Json.write(java.util.Map.of(
-                            "data", ok.data(), "warnings", ok.warnings(), "errors", java.util.List.of())));
+                    case DecodeResult.Decoded ok -> System.out.println(Json.write(Views.decodeResult(ok)));
                     case DecodeResult.Rejected no -> {
-                        System.out.println(Json.write(java.util.Map.of("errors", no.errors())));
+                        System.out.println(Json.write(Views.decodeResult(no)));
                         return 1;
                     }
                 }

@@ -125,6 +125,9 @@ public final class Views {
         m.put("payloadHex", f.payloadHex());
         List<Map<String, Object>> receptions = new ArrayList<>();
         for (FrameQueries.ReceptionView r : f.receptions()) {
+            if (r.station() == null && r.rssi() == null && r.snr() == null) {
+                continue; // a delivery that carried no radio metadata
+            }
             Map<String, Object> rm = new LinkedHashMap<>();
             rm.put("station", r.station());
             rm.put("rssi", r.rssi());

@@ -1,0 +1,54 @@
+package org.valley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code valley decode} decodes a payload from the command line, with the same codecs as the server. */
+class CommandLineTest {
+
+    private record Run(int exit, String out) {}
+
+    private static Run run(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int exit = new CommandLine(new Main()).execute(args);
+            return new Run(exit, captured.toString(StandardCharsets.UTF_8).trim());
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    @Test
+    void decode_builtinSensit_printsTheDecodedJson() {
+        Run r = run("decode", "--builtin", "sensit-v3", "--hex", "f609744f");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("{\"data\":{").contains("\"temperature\":21.5", "\"humidity\":39.5");
+    }
+
+    @Test
+    void decode_grammar_printsFieldsInOrder() {
+        Run r = run("decode", "--grammar", "temp::int:16:little-endian door::bool:7", "--hex", "e6ff80");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("{\"data\":{\"temp\":-26,\"door\":true},\"warnings\":[],\"errors\":[]}");
+    }
+
+    @Test
+    void decode_truncatedPayload_printsTheErrorAndFails() {
+        Run r = run("decode", "--grammar", "a::uint:32", "--hex", "0102");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("\"errors\":[").contains("a");
+    }
+
+    @Test
+    void decode_invalidGrammar_exitsWithUsageError() {
+        assertThat(run("decode", "--grammar", "x::uint:99", "--hex", "00").exit()).isEqualTo(2);
+        assertThat(run("decode", "--hex", "00").exit()).isEqualTo(2);
+    }
+}
