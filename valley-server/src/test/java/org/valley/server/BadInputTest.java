@@ -93,6 +93,14 @@ class BadInputTest {
     }
 
     @Test
+    void openapi_describesEveryPublicPath_withoutAKey() {
+        JsonNode spec = node.get("/openapi.json", null).json();
+        assertThat(spec.get("openapi").asText()).startsWith("3.");
+        assertThat(spec.get("paths").has("/ingest/sigfox")).isTrue();
+        assertThat(spec.get("paths").has("/api/v1/devices/{id}/readings/aggregate")).isTrue();
+    }
+
+    @Test
     void api_badBodies_nameTheField() {
         assertProblem(node.post("/api/v1/tenants", node.admin(), "{\"id\":"), 400, null, "not valid JSON");
         assertProblem(node.post("/api/v1/tenants", node.admin(), "{\"id\":\"a b\"}"), 400, "id", "letters, digits");

@@ -61,6 +61,9 @@ public final class HttpApi {
         });
         r.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
                 .end(p.health().metrics()));
+        byte[] openapi = resource("/web/openapi.json");
+        r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+                .end(Buffer.buffer(openapi)));
         r.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; charset=utf-8")
                 .end("Valley is running. API under /api/v1, health under /health/live and /health/ready.\n"));
 
@@ -159,6 +162,17 @@ public final class HttpApi {
                 + ctx.request().path())));
         r.route().failureHandler(ctx -> failure(ctx, p));
         return r;
+    }
+
+    private static byte[] resource(String path) {
+        try (var in = HttpApi.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The configured public URL, or the one the client reached this node at. */
