@@ -92,6 +92,7 @@ final class FlatCallbackParser {
         int seen = 0;
         int[] metaFields = null;
         int metaCount = 0;
+        String[] floatTexts = null;
 
         skipWhitespace();
         if (!take('{')) {
@@ -196,6 +197,14 @@ final class FlatCallbackParser {
                     if (!metaValue()) {
                         return null;
                     }
+                    String floatText = null;
+                    if (kind == FLOAT) {
+                        // The full parser keeps a DoubleNode, which writes the double's shortest form: 18.50 -> 18.5.
+                        floatText = Double.toString(decimal());
+                        if (floatTexts == null) {
+                            floatTexts = new String[MAX_META_FIELDS];
+                        }
+                    }
                     if (metaFields == null) {
                         metaFields = new int[4 * 4];
                     } else if (4 * metaCount == metaFields.length && metaCount < MAX_META_FIELDS) {
@@ -203,6 +212,9 @@ final class FlatCallbackParser {
                     }
                     if (metaCount == MAX_META_FIELDS || repeated(metaFields, metaCount, nameStart, nameEnd)) {
                         return null;
+                    }
+                    if (floatText != null) {
+                        floatTexts[metaCount] = floatText;
                     }
                     int at = 4 * metaCount++;
                     boolean string = kind == STRING;
@@ -226,7 +238,7 @@ final class FlatCallbackParser {
         if (pos != b.length || device == null || time < 0) {
             return null;
         }
-        String meta = metaCount == 0 ? null : meta(metaFields, metaCount);
+        String meta = metaCount == 0 ? null : meta(metaFields, floatTexts, metaCount);
         return new Uplink(UplinkKind.SIGFOX_DATA, tenant, integration, device, seq, time * 1000, now,
                 data == null ? new byte[0] : data, List.of(new Reception(station == null ? "" : station, rssi, snr)),
                 duplicate, ack, meta);
@@ -252,9 +264,11 @@ final class FlatCallbackParser {
 
     /** Skips a string's characters and its closing quote; false on an escape, a control or non-ASCII byte. */
     private boolean skipString() {
-        while (pos < b.length) {
-            byte c = b[pos++];
+        byte[] bytes = b;
+        for (int i = pos; i < bytes.length; i++) {
+            byte c = bytes[i];
             if (c == '"') {
+                pos = i + 1;
                 return true;
             }
             if (c < 0x20 || c == '\\') { // negative: non-ASCII
@@ -531,11 +545,15 @@ final class FlatCallbackParser {
         return -1;
     }
 
-    /** Whether an unknown field's value is kept verbatim: a string, an integer other than -0, or a literal. */
+    /**
+     * Whether an unknown field's value can be kept: a string, an integer other than -0 or a literal
+     * (copied verbatim), or a decimal of at most 15 digits (written as its double).
+     */
     private boolean metaValue() {
         return switch (kind) {
             case STRING, TRUE, FALSE, NULL -> true;
             case INT -> !(end - start == 2 && b[start] == '-' && b[start + 1] == '0');
+            case FLOAT -> !Double.isNaN(decimal());
             default -> false;
         };
     }
@@ -560,28 +578,43 @@ final class FlatCallbackParser {
     }
 
     /**
-     * The metadata object: each kept field's name and value copied as written, which is how the
-     * full parser's tree writes them back (no escapes are needed in what this parser accepts).
+     * The metadata object: each kept field's name and value copied as written (a decimal written as
+     * its double), which is how the full parser's tree writes them back; no escapes are needed in
+     * what this parser accepts.
      */
-    private String meta(int[] fields, int count) {
-        StringBuilder out = new StringBuilder(32 * count);
-        out.append('{');
+    private String meta(int[] fields, String[] floatTexts, int count) {
+        int length = 1 + count;
+        for (int k = 0; k < count; k++) {
+            int at = 4 * k;
+            length += fields[at + 1] - fields[at] + 3;
+            length += floatTexts != null && floatTexts[k] != null ? floatTexts[k].length() : fields[at + 3] - fields[at + 2];
+        }
+        byte[] out = new byte[length];
+        int o = 0;
+        out[o++] = '{';
         for (int k = 0; k < count; k++) {
             int at = 4 * k;
             if (k > 0) {
-                out.append(',');
+                out[o++] = ',';
             }
-            out.append('"');
-            appendAscii(out, fields[at], fields[at + 1]);
-            out.append("\":");
-            appendAscii(out, fields[at + 2], fields[at + 3]);
+            out[o++] = '"';
+            int n = fields[at + 1] - fields[at];
+            System.arraycopy(b, fields[at], out, o, n);
+            o += n;
+            out[o++] = '"';
+            out[o++] = ':';
+            if (floatTexts != null && floatTexts[k] != null) {
+                String text = floatTexts[k];
+                for (int i = 0; i < text.length(); i++) {
+                    out[o++] = (byte) text.charAt(i); // digits, '.', '-', 'E'
+                }
+            } else {
+                n = fields[at + 3] - fields[at + 2];
+                System.arraycopy(b, fields[at + 2], out, o, n);
+                o += n;
+            }
         }
-        return out.append('}').toString();
-    }
-
-    private void appendAscii(StringBuilder out, int from, int to) {
-        for (int i = from; i < to; i++) {
-            out.append((char) b[i]);
-        }
+        out[o] = '}';
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 }

@@ -107,10 +107,23 @@ class FlatCallbackParserTest {
         "{\"device\":\"1A\",\"time\":1,\"x\":\"tab\\there\"}", "{\"device\":\"1A\",\"time\":1,\"x\":\"é\"}",
         "{\"device\":\"1A\",\"time\":1,\"x\":truex}", "{\"device\":\"1A\",\"time\":1,\"x\":nul}", "{\"device\":\"1A\",\"time\":1,\"x\":--1}",
         "{\"device\":\"1A\",\"time\":1,\"duplicates\":[{\"bsId\":\"1\"}]}", "{\"device\":\"1A\",\"time\":1,\"duplicates\":\"[]\"}",
+        "{\"device\":\"1A\",\"time\":1,\"avgSnr\":18.50,\"lat\":-0.0,\"lng\":100.0,\"x\":0.1,\"y\":123456789.123456}",
+        "{\"device\":\"1A\",\"time\":1,\"x\":1234567890.1234567}", "{\"device\":\"1A\",\"time\":1,\"x\":0.000001}",
         "\ufeff{\"device\":\"1A\",\"time\":1}", "{\"device\":\"1A\",\"time\":1}\u000b", "{\"device\":\"1A\",\u00a0\"time\":1}",
     })
     void parseData_edgeCases_sameOutcomeAsTheFullParser(String body) {
         assertSameOutcome(body);
+    }
+
+    @Test
+    void parseData_goldenDataBodies_sameOutcomeAsTheFullParser() throws Exception {
+        for (String name : List.of("bidir", "data-legacy-nulls", "data-quoted", "data-text-nulls", "data-unquoted")) {
+            try (var in = getClass().getResourceAsStream("/payload/sigfox/" + name + ".json")) {
+                String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(fastPathTakes(body)).as(name).isTrue();
+                assertSameOutcome(body);
+            }
+        }
     }
 
     @Test
@@ -176,7 +189,8 @@ class FlatCallbackParserTest {
                 pair("ack", Arbitraries.of("true", "false", "\"false\"", "null", "\"N/A\"")),
                 pair(Arbitraries.of("avgSnr", "lat", "deviceTypeId", "x", "duplicates"),
                         Arbitraries.of("\"N/A\"", "43.5", "12", "-0", "null", "true", "\"a b\"", "{}", "[1,2]", "{\"a\":1}",
-                                "123456789012345678901234", "1.5e3")));
+                                "123456789012345678901234", "1.5e3", "18.50", "-0.0", "0.30000", "9007199254740993.5",
+                                "-121.25", "1.0")));
         Arbitrary<String> space = Arbitraries.of("", "", "", " ", "\n", "\t ", "\r\n");
         return Combinators.combine(field.list().ofMinSize(0).ofMaxSize(12), space, Arbitraries.of(true, false))
                 .as((fields, ws, typical) -> {
