@@ -85,8 +85,18 @@ public final class LoadHarness {
         }
     }
 
-    /** One measured phase with the CPU both processes spent in it. */
-    record Phase(String name, String target, double rate, HttpLoad.Result result, double serverCores, double harnessCores) {}
+    /**
+     * One measured phase with the CPU both processes spent in it, and what the rest of the machine
+     * used meanwhile (other processes compete for the same cores and lower every figure).
+     */
+    record Phase(String name, String target, double rate, HttpLoad.Result result, double serverCores, double harnessCores,
+            double otherCores) {
+
+        /** Server CPU time per answered request, in microseconds. */
+        double serverMicrosPerRequest() {
+            return serverCores * 1e6 * result.seconds() / Math.max(1, result.ok() + result.rejected());
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
@@ -127,7 +137,9 @@ public final class LoadHarness {
                 if (o.serverJfr() != null) {
                     server.jfr("JFR.start", "name=phase-b", "settings=profile", "filename=" + Path.of(o.serverJfr()).toAbsolutePath());
                 }
+                Map<String, long[]> threadsBefore = server.threadTicks();
                 Phase max = measure(server, load, "(b) /ingest/sigfox, max rate", sigfox, traffic, o.max(), 0, true);
+                report.serverThreads(threadsBefore, server.threadTicks(), max.result().seconds());
                 if (o.serverJfr() != null) {
                     server.jfr("JFR.stop", "name=phase-b");
                 }
@@ -154,10 +166,39 @@ public final class LoadHarness {
         System.out.println(name + " ...");
         long serverCpu = server.cpuNanos();
         long harnessCpu = harnessCpuNanos();
+        long[] machine = machineTicks();
+        long start = System.nanoTime();
         HttpLoad.Result r = load.run(target, traffic, seconds, rate, book);
-        double serverCores = (server.cpuNanos() - serverCpu) / 1e9 / r.seconds();
-        double harnessCores = (harnessCpuNanos() - harnessCpu) / 1e9 / r.seconds();
-        return new Phase(name, target.substring(0, target.indexOf('?')), rate, r, serverCores, harnessCores);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long[] machineAfter = machineTicks();
+        double serverCores = (server.cpuNanos() - serverCpu) / 1e9 / elapsed;
+        double harnessCores = (harnessCpuNanos() - harnessCpu) / 1e9 / elapsed;
+        double busyCores = -1;
+        if (machine != null && machineAfter != null && machineAfter[1] > machine[1]) {
+            busyCores = Runtime.getRuntime().availableProcessors() * (double) (machineAfter[0] - machine[0])
+                    / (machineAfter[1] - machine[1]);
+        }
+        double other = busyCores < 0 ? -1 : Math.max(0, busyCores - serverCores - harnessCores);
+        return new Phase(name, target.substring(0, target.indexOf('?')), rate, r, serverCores, harnessCores, other);
+    }
+
+    /** Busy and total CPU ticks of the whole machine from /proc/stat, or null where there is none. */
+    private static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long user = Long.parseLong(f[1]);
+            long nice = Long.parseLong(f[2]);
+            long system = Long.parseLong(f[3]);
+            long idle = Long.parseLong(f[4]);
+            long iowait = Long.parseLong(f[5]);
+            long irq = Long.parseLong(f[6]);
+            long softirq = Long.parseLong(f[7]);
+            long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+            long busy = user + nice + system + irq + softirq + steal;
+            return new long[] {busy, busy + idle + iowait};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static long harnessCpuNanos() {

@@ -73,16 +73,44 @@ final class LoadReport {
         lat.put("max", ms(h.getMaxValue()));
         m.put("latencyMillis", lat);
         m.put("serverCpuCores", LoadHarness.round(p.serverCores() * 100) / 100);
+        m.put("serverCpuMicrosPerRequest", LoadHarness.round(p.serverMicrosPerRequest()));
         m.put("harnessCpuCores", LoadHarness.round(p.harnessCores() * 100) / 100);
+        m.put("otherProcessesCpuCores", LoadHarness.round(p.otherCores() * 100) / 100);
         if (catchUp != null) {
             m.put("projectionCatchUpSeconds", LoadHarness.round(catchUp.toMillis() / 100.0) / 10);
         }
         phases.add(m);
-        rows.add(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %s | %s | %s | %s | %s | %.2f | %.2f |",
+        rows.add(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %s | %s | %s | %s | %s | %.2f | %.1f | %.2f | %.2f | %s |",
                 p.name(), r.sent(), Math.round(r.okPerSecond()), Math.round(r.framesPerSecond()), r.rejected() + r.failed()
                         + r.unanswered(), lat.get("p50"), lat.get("p90"), lat.get("p99"), lat.get("p999"), lat.get("max"),
-                p.serverCores(), p.harnessCores()));
+                p.serverCores(), p.serverMicrosPerRequest(), p.harnessCores(), p.otherCores(),
+                catchUp == null ? "" : String.format(Locale.ROOT, "%.1f", catchUp.toMillis() / 1000.0)));
     }
+
+    /** Where the server's CPU went in a phase: cores used per thread (group), user and system. */
+    void serverThreads(Map<String, long[]> before, Map<String, long[]> after, double seconds) {
+        List<Map.Entry<String, long[]>> used = new ArrayList<>();
+        after.forEach((name, t) -> {
+            long[] b = before.getOrDefault(name, new long[2]);
+            used.add(Map.entry(name, new long[] {t[0] - b[0], t[1] - b[1]}));
+        });
+        used.sort((x, y) -> Long.compare(y.getValue()[0] + y.getValue()[1], x.getValue()[0] + x.getValue()[1]));
+        Map<String, Object> m = new LinkedHashMap<>();
+        StringBuilder line = new StringBuilder("server threads in (b), cores user+system:");
+        for (Map.Entry<String, long[]> e : used.subList(0, Math.min(10, used.size()))) {
+            double user = e.getValue()[0] / 100.0 / seconds;
+            double system = e.getValue()[1] / 100.0 / seconds;
+            if (user + system < 0.005) {
+                continue;
+            }
+            m.put(e.getKey(), Map.of("user", Math.round(user * 100) / 100.0, "system", Math.round(system * 100) / 100.0));
+            line.append(String.format(Locale.ROOT, "%n  %-18s %.2f + %.2f", e.getKey(), user, system));
+        }
+        root.put("serverThreadsInPhaseB", m);
+        threads = line.toString();
+    }
+
+    private String threads = "";
 
     void ratio(double sustainedOverBare) {
         root.put("sustainedOverBareCeiling", Math.round(sustainedOverBare * 1000) / 1000.0);
@@ -126,8 +154,8 @@ final class LoadReport {
     private String table() {
         StringBuilder s = new StringBuilder();
         s.append("| phase | sent | 2xx/s | distinct frames/s | non-2xx + failed | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms"
-                + " | server cores | harness cores |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | server cores | server µs CPU/req | harness cores | other processes' cores | projection catch-up s |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         rows.forEach(r -> s.append(r).append('\n'));
         return s.toString();
     }
@@ -137,6 +165,7 @@ final class LoadReport {
         out.print(table());
         out.println("sustained / bare ceiling: " + root.get("sustainedOverBareCeiling"));
         out.println("durability: " + root.get("durability"));
+        out.println(threads);
     }
 
     String markdown() {

@@ -129,6 +129,36 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * CPU time of each of the child's threads, user and system, in clock ticks (USER_HZ, 100 per
+     * second on Linux), summed by thread name with its digits dropped (the event loops, the GC
+     * workers). Empty where /proc is missing.
+     */
+    java.util.Map<String, long[]> threadTicks() {
+        java.util.Map<String, long[]> out = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(t.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "N");
+                String[] f = stat.substring(close + 2).split(" ");
+                long[] ticks = out.computeIfAbsent(name, k -> new long[2]);
+                ticks[0] += Long.parseLong(f[11]); // utime
+                ticks[1] += Long.parseLong(f[12]); // stime
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /**
      * Starts or stops a flight recording in the child with {@code jcmd} (next to the {@code java}
      * the harness runs on), so that a profile covers exactly one phase.
      */
