@@ -14,7 +14,8 @@ public final class Json {
 
     /** Returns {@code value} as JSON text. Non-finite doubles are written as null. */
     public static String write(Object value) {
-        StringBuilder out = new StringBuilder(64);
+        // A decoded frame is typically 150 to 300 characters: growing from a small buffer copied it three times.
+        StringBuilder out = new StringBuilder(256);
         write(value, out);
         return out.toString();
     }
@@ -25,6 +26,8 @@ public final class Json {
             case null -> out.append("null");
             case String s -> string(s, out);
             case Boolean b -> out.append(b.booleanValue());
+            case Integer i -> out.append(i.intValue());
+            case Long l -> out.append(l.longValue());
             case Double d -> number(d, out);
             case Float f -> number(f.doubleValue(), out);
             case Number n -> out.append(n.toString());
@@ -69,7 +72,16 @@ public final class Json {
     /** Appends {@code s} as a JSON string literal. */
     public static void string(String s, StringBuilder out) {
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length() && !needsEscape(s.charAt(plain))) {
+            plain++;
+        }
+        if (plain == s.length()) {
+            out.append(s).append('"');
+            return;
+        }
+        out.append(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -87,5 +99,9 @@ public final class Json {
             }
         }
         out.append('"');
+    }
+
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == '"' || c == '\\';
     }
 }

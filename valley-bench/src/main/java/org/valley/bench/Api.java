@@ -1,0 +1,135 @@
+package org.valley.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The Valley REST API as the harness uses it: set-up, metrics and the durability check. */
+final class Api {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    Api(String base) {
+        this.base = base;
+    }
+
+    JsonNode post(String key, String path, Object body) throws IOException, InterruptedException {
+        return check(http.send(request(key, path).POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString()), path);
+    }
+
+    JsonNode get(String key, String path) throws IOException, InterruptedException {
+        return check(http.send(request(key, path).GET().build(), HttpResponse.BodyHandlers.ofString()), path);
+    }
+
+    private HttpRequest.Builder request(String key, String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("authorization", "Bearer " + key);
+    }
+
+    private static JsonNode check(HttpResponse<String> r, String path) throws IOException {
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body().isEmpty() ? null : JSON.readTree(r.body());
+    }
+
+    /** Registers devices 0..n-1 of the fleet with {@code codec}, {@code parallel} requests at a time. */
+    void registerDevices(String key, String tenant, String codec, int n, int parallel) throws IOException, InterruptedException {
+        Semaphore permits = new Semaphore(parallel);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int d = 0; d < n && failure.get() == null; d++) {
+            Map<String, Object> body = Map.of("id", Fleet.deviceId(d), "tenant", tenant, "codec", codec,
+                    "network", Map.of("kind", "sigfox", "id", Fleet.sigfoxId(d)));
+            HttpRequest request = request(key, "/api/v1/devices")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                    .header("content-type", "application/json").build();
+            permits.acquire();
+            CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            sent.whenComplete((r, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                } else if (r.statusCode() != 201) {
+                    failure.compareAndSet(null, new IOException("registering a device answered " + r.statusCode() + ": " + r.body()));
+                }
+                permits.release();
+            });
+        }
+        permits.acquire(parallel);
+        permits.release(parallel);
+        if (failure.get() != null) {
+            throw new IOException("device registration failed", failure.get());
+        }
+    }
+
+    /** The node's Prometheus metrics, by name (without labels). */
+    Map<String, Double> metrics() throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Map<String, Double> out = new HashMap<>();
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            String name = line.substring(0, space);
+            int brace = name.indexOf('{');
+            try {
+                out.put(brace < 0 ? name : name.substring(0, brace), Double.parseDouble(line.substring(space + 1)));
+            } catch (NumberFormatException e) {
+                // not a sample line
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Waits until the projection has stored everything acknowledged so far: a frames query waits
+     * for it (up to 10 s) and answers 503 while it is behind. Returns the time it took.
+     */
+    Duration awaitProjected(String key, String deviceId, Duration timeout) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        while (true) {
+            HttpResponse<String> r = http.send(request(key, "/api/v1/devices/" + deviceId + "/frames?limit=1").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                return Duration.ofNanos(System.nanoTime() - start);
+            }
+            if (r.statusCode() != 503 || System.nanoTime() > deadline) {
+                throw new IOException("waiting for the projection: " + r.statusCode() + " " + r.body());
+            }
+        }
+    }
+
+    /** Every device of the tenant with its health, by device id. */
+    Map<String, JsonNode> devices(String key) throws IOException, InterruptedException {
+        Map<String, JsonNode> out = new HashMap<>();
+        for (JsonNode d : get(key, "/api/v1/devices")) {
+            out.put(d.get("id").asText(), d);
+        }
+        return out;
+    }
+
+    /** The stored frames of a device (up to 10,000). */
+    List<JsonNode> frames(String key, String deviceId) throws IOException, InterruptedException {
+        JsonNode frames = get(key, "/api/v1/devices/" + deviceId + "/frames?limit=10000");
+        java.util.ArrayList<JsonNode> out = new java.util.ArrayList<>();
+        frames.forEach(out::add);
+        return out;
+    }
+}

@@ -1,0 +1,82 @@
+package org.valley.bench;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Simulated Sens'it v3 devices on Sigfox, as the demo {@code Simulator} plays them: even devices in
+ * door mode, odd ones in temperature mode; each frame is heard by one to three base stations.
+ * Not thread-safe.
+ */
+final class Fleet {
+
+    static final int SEQ_MODULUS = 4096;
+    private static final byte[][] STATIONS = {
+        CallbackBodies.ascii("1D2A"), CallbackBodies.ascii("0B4F"), CallbackBodies.ascii("27C3"), CallbackBodies.ascii("3E10")
+    };
+
+    private final int size;
+    private final byte[][] ids;
+    private final int[] counters;
+    private final SplittableRandom random;
+
+    Fleet(int size, long seed) {
+        this.size = size;
+        this.ids = new byte[size][];
+        this.counters = new int[size];
+        this.random = new SplittableRandom(seed);
+        for (int d = 0; d < size; d++) {
+            ids[d] = CallbackBodies.ascii(sigfoxId(d));
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Device {@code d}'s Sigfox id: 0x100000 + d in upper-case hex. */
+    static String sigfoxId(int d) {
+        return Integer.toHexString(0x100000 + d).toUpperCase(Locale.ROOT);
+    }
+
+    /** Device {@code d}'s id in Valley. */
+    static String deviceId(int d) {
+        return String.format(Locale.ROOT, "bench-%07d", d);
+    }
+
+    byte[] idBytes(int d) {
+        return ids[d];
+    }
+
+    SplittableRandom random() {
+        return random;
+    }
+
+    /** How many base stations hear the next frame: 1 to 3, uniformly (2 on average). */
+    int deliveries() {
+        return 1 + random.nextInt(3);
+    }
+
+    /** The next frame's payload of device {@code d}: a Sens'it v3 door or temperature frame. */
+    byte[] payload(int d) {
+        int battery = 20 + random.nextInt(10);
+        if (d % 2 == 0) {
+            counters[d]++;
+            int state = random.nextBoolean() ? 3 : 2;
+            return new byte[] {(byte) ((battery << 3) | 0b110), (byte) ((3 << 3) | state), (byte) (counters[d] >> 8),
+                (byte) counters[d]};
+        }
+        double celsius = 19 + random.nextInt(60) / 10.0;
+        int raw = (int) Math.round(celsius * 8 + 200);
+        int humidity = 70 + random.nextInt(40);
+        return new byte[] {(byte) ((battery << 3) | 0b110), (byte) ((1 << 3) | (raw >> 8)), (byte) raw, (byte) humidity};
+    }
+
+    /** Writes delivery {@code station} (0 = the first, the others flagged duplicate) of a frame. */
+    void body(CallbackBodies out, int d, long epochSeconds, byte[] payload, int seq, int station) {
+        int rssiCenti = -(9000 + random.nextInt(400) * 10);
+        int snrCenti = 500 + random.nextInt(300) * 10;
+        out.body(ids[d], epochSeconds, payload, seq, STATIONS[(d + station) % STATIONS.length], rssiCenti, snrCenti,
+                station > 0, random.nextBoolean());
+    }
+}

@@ -1,0 +1,280 @@
+package org.valley.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The end-to-end load test: a real Valley node, real HTTP, realistic Sigfox callbacks, durable
+ * acknowledgements.
+ *
+ * <p>The node runs as a child JVM ({@link ServerProcess}: own heap and GC, its CPU time read
+ * separately) on a free loopback port with a temporary data directory (journal fsync on, as by
+ * default) and {@code noop-endpoint} on. Through the real API the harness creates a tenant, a
+ * tenant key, a Sens'it codec, a Sigfox integration and {@code --devices} devices, then posts DATA
+ * callbacks from all of them over keep-alive connections with one raw-NIO thread ({@link
+ * HttpLoad}); each frame is delivered by 1 to 3 base stations (the extra ones with {@code
+ * duplicate=true}) and each device's sequence number advances per frame ({@link Traffic}).
+ *
+ * <p>Phases: warm-up (noop, then sigfox); (a) the bare HTTP ceiling, {@code POST /ingest/noop}
+ * with the same bodies at the maximum rate; (b) {@code POST /ingest/sigfox} at the maximum rate:
+ * 2xx callbacks/s (each acknowledged only once durable in the journal), distinct frames/s and
+ * latency percentiles; (c) the same at {@code --paced-fraction} (80 %) of (b)'s rate, open loop,
+ * latency measured from each request's scheduled time; (d) the durability check: after the
+ * projection caught up, the frames the server holds for every device (its health through {@code
+ * GET /api/v1/devices}) and the stored frames of a random sample of devices ({@code GET
+ * /api/v1/devices/{id}/frames}, with their receptions) must equal what was acknowledged.
+ *
+ * <p>Prints a table and writes {@code load-report.md} (Markdown with the figures as JSON) next to
+ * {@code benchmarks.jar}, plus the server's log as {@code load-server.log}. Run, after {@code
+ * ./mvnw -q -B install -DskipTests}:
+ *
+ * <pre>{@code
+ * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness
+ * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness --devices 10000 --connections 128 \
+ *     --warmup 10 --noop 15 --max 20 --paced 20 --server-jvm "-Xms1g -Xmx2g" --server-jfr /tmp/server.jfr
+ * }</pre>
+ */
+public final class LoadHarness {
+
+    private LoadHarness() {}
+
+    /** The command line. */
+    record Options(int devices, int connections, int warmup, int noop, int max, int paced, double pacedFraction,
+            int sample, List<String> serverJvm, String serverJfr) {
+
+        static Options parse(String[] args) {
+            Map<String, String> a = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                    throw new IllegalArgumentException("options are --name value pairs; got " + Arrays.toString(args));
+                }
+                a.put(args[i].substring(2), args[++i]);
+            }
+            List<String> known = List.of("devices", "connections", "warmup", "noop", "max", "paced", "paced-fraction",
+                    "sample", "server-jvm", "server-jfr");
+            for (String k : a.keySet()) {
+                if (!known.contains(k)) {
+                    throw new IllegalArgumentException("unknown option --" + k + "; known: " + known);
+                }
+            }
+            List<String> jvm = new ArrayList<>(Arrays.asList(a.getOrDefault("server-jvm", "-Xms1g -Xmx2g").trim().split("\\s+")));
+            jvm.removeIf(String::isEmpty);
+            return new Options(
+                    Integer.parseInt(a.getOrDefault("devices", "10000")),
+                    Integer.parseInt(a.getOrDefault("connections", "128")),
+                    Integer.parseInt(a.getOrDefault("warmup", "10")),
+                    Integer.parseInt(a.getOrDefault("noop", "15")),
+                    Integer.parseInt(a.getOrDefault("max", "20")),
+                    Integer.parseInt(a.getOrDefault("paced", "20")),
+                    Double.parseDouble(a.getOrDefault("paced-fraction", "0.8")),
+                    Integer.parseInt(a.getOrDefault("sample", "300")),
+                    jvm,
+                    a.get("server-jfr"));
+        }
+    }
+
+    /**
+     * One measured phase with the CPU both processes spent in it, and what the rest of the machine
+     * used meanwhile (other processes compete for the same cores and lower every figure).
+     */
+    record Phase(String name, String target, double rate, HttpLoad.Result result, double serverCores, double harnessCores,
+            double otherCores) {
+
+        /** Server CPU time per answered request, in microseconds. */
+        double serverMicrosPerRequest() {
+            return serverCores * 1e6 * result.seconds() / Math.max(1, result.ok() + result.rejected());
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        Path out = LoadReport.outputDirectory();
+        Files.createDirectories(out);
+        List<String> jvm = new ArrayList<>(o.serverJvm());
+        LoadReport report = new LoadReport(o, jvm);
+        System.out.printf(Locale.ROOT, "Valley load harness: %d devices, %d connections, JDK %s, %d cores, %s%n",
+                o.devices(), o.connections(), Runtime.version(), Runtime.getRuntime().availableProcessors(), LocalDate.now());
+        try (ServerProcess server = ServerProcess.start(jvm, out.resolve("load-server.log"), false)) {
+            Api api = new Api(server.baseUrl());
+            String admin = server.adminKey();
+            api.post(admin, "/api/v1/tenants", Map.of("id", "bench", "name", "Load harness"));
+            String key = api.post(admin, "/api/v1/tenants/bench/keys", Map.of("role", "tenant")).get("key").asText();
+            api.post(key, "/api/v1/codecs", Map.of("id", "sensit", "kind", "builtin", "builtin", "sensit-v3"));
+            String integrationKey = api.post(key, "/api/v1/integrations", Map.of("kind", "sigfox")).get("key").asText();
+            long t0 = System.nanoTime();
+            api.registerDevices(key, "bench", "sensit", o.devices(), 16);
+            double registration = (System.nanoTime() - t0) / 1e9;
+            report.note("registration", Map.of("devices", o.devices(), "seconds", round(registration),
+                    "perSecond", round(o.devices() / registration)));
+            System.out.printf(Locale.ROOT, "registered %d devices in %.1f s (%.0f/s)%n", o.devices(), registration,
+                    o.devices() / registration);
+
+            String sigfox = "/ingest/sigfox?key=" + integrationKey;
+            String noop = "/ingest/noop?key=" + integrationKey;
+            Traffic traffic = new Traffic(o.devices(), 1);
+            Traffic noopTraffic = new Traffic(o.devices(), 2);
+            String probe = Fleet.deviceId(0);
+            try (HttpLoad load = new HttpLoad(new InetSocketAddress("127.0.0.1", server.port()), o.connections())) {
+                System.out.println("warm-up ...");
+                load.run(noop, noopTraffic, Math.max(1, o.warmup() / 3.0), 0, false);
+                load.run(sigfox, traffic, o.warmup(), 0, true);
+                api.awaitProjected(key, probe, Duration.ofSeconds(120));
+
+                Phase bare = measure(server, load, "(a) bare ceiling: /ingest/noop, max rate", noop, noopTraffic, o.noop(), 0, false);
+                report.phase(bare, null);
+                if (o.serverJfr() != null) {
+                    server.jfr("JFR.start", "name=phase-b", "settings=profile", "filename=" + Path.of(o.serverJfr()).toAbsolutePath());
+                }
+                Map<String, long[]> threadsBefore = server.threadTicks();
+                Phase max = measure(server, load, "(b) /ingest/sigfox, max rate", sigfox, traffic, o.max(), 0, true);
+                report.serverThreads(threadsBefore, server.threadTicks(), max.result().seconds());
+                if (o.serverJfr() != null) {
+                    server.jfr("JFR.stop", "name=phase-b");
+                }
+                Duration catchUpMax = api.awaitProjected(key, probe, Duration.ofSeconds(300));
+                report.phase(max, catchUpMax);
+                double rate = o.pacedFraction() * max.result().okPerSecond();
+                Phase paced = measure(server, load, String.format(Locale.ROOT, "(c) /ingest/sigfox, paced at %.0f%% of (b)",
+                        100 * o.pacedFraction()), sigfox, traffic, o.paced(), rate, true);
+                Duration catchUpPaced = api.awaitProjected(key, probe, Duration.ofSeconds(300));
+                report.phase(paced, catchUpPaced);
+                report.ratio(max.result().okPerSecond() / bare.result().okPerSecond());
+            }
+            report.durability(verify(api, key, traffic, o.sample()));
+            report.serverMetrics(api.metrics());
+        }
+        report.print(System.out);
+        Path file = out.resolve("load-report.md");
+        Files.writeString(file, report.markdown());
+        System.out.println("report written to " + file);
+    }
+
+    private static Phase measure(ServerProcess server, HttpLoad load, String name, String target, Traffic traffic,
+            int seconds, double rate, boolean book) throws Exception {
+        System.out.println(name + " ...");
+        long serverCpu = server.cpuNanos();
+        long harnessCpu = harnessCpuNanos();
+        long[] machine = machineTicks();
+        long start = System.nanoTime();
+        HttpLoad.Result r = load.run(target, traffic, seconds, rate, book);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long[] machineAfter = machineTicks();
+        double serverCores = (server.cpuNanos() - serverCpu) / 1e9 / elapsed;
+        double harnessCores = (harnessCpuNanos() - harnessCpu) / 1e9 / elapsed;
+        double busyCores = -1;
+        if (machine != null && machineAfter != null && machineAfter[1] > machine[1]) {
+            busyCores = Runtime.getRuntime().availableProcessors() * (double) (machineAfter[0] - machine[0])
+                    / (machineAfter[1] - machine[1]);
+        }
+        double other = busyCores < 0 ? -1 : Math.max(0, busyCores - serverCores - harnessCores);
+        return new Phase(name, target.substring(0, target.indexOf('?')), rate, r, serverCores, harnessCores, other);
+    }
+
+    /** Busy and total CPU ticks of the whole machine from /proc/stat, or null where there is none. */
+    private static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long user = Long.parseLong(f[1]);
+            long nice = Long.parseLong(f[2]);
+            long system = Long.parseLong(f[3]);
+            long idle = Long.parseLong(f[4]);
+            long iowait = Long.parseLong(f[5]);
+            long irq = Long.parseLong(f[6]);
+            long softirq = Long.parseLong(f[7]);
+            long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+            long busy = user + nice + system + irq + softirq + steal;
+            return new long[] {busy, busy + idle + iowait};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static long harnessCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    /** What the durability check found. */
+    record Durability(long acknowledgedFrames, long serverFrames, long projectedMetric, int devicesChecked,
+            int devicesMismatched, long missingFrames, long extraFrames, int sampled, long sampleExpectedFrames,
+            long sampleStoredFrames, long sampleMissingFrames, long sampleExtraFrames, long sampleExpectedReceptions,
+            long sampleStoredReceptions) {
+
+        boolean passed() {
+            return missingFrames == 0 && sampleMissingFrames == 0 && serverFrames >= acknowledgedFrames
+                    && sampleStoredReceptions >= sampleExpectedReceptions;
+        }
+    }
+
+    /** (d): every acknowledged frame is held by the server, and a sample of devices' frames is in the store. */
+    static Durability verify(Api api, String key, Traffic traffic, int sample) throws Exception {
+        System.out.println("(d) durability check ...");
+        if (traffic.maxFramesPerDevice() >= Fleet.SEQ_MODULUS) {
+            throw new IllegalStateException("a device sent 4096 frames or more: sequence numbers no longer identify frames");
+        }
+        Map<String, JsonNode> devices = api.devices(key);
+        long serverFrames = 0;
+        long missing = 0;
+        long extra = 0;
+        int mismatched = 0;
+        for (int d = 0; d < traffic.devices(); d++) {
+            JsonNode device = devices.get(Fleet.deviceId(d));
+            int held = device == null ? 0 : device.get("frames").asInt();
+            int expected = traffic.ackedFrames(d);
+            serverFrames += held;
+            if (held != expected) {
+                mismatched++;
+                missing += Math.max(0, expected - held);
+                extra += Math.max(0, held - expected);
+            }
+        }
+        long projected = (long) (double) api.metrics().getOrDefault("valley_frames_projected", -1.0);
+        SplittableRandom random = new SplittableRandom(11);
+        int sampled = Math.min(sample, traffic.devices());
+        long expectedFrames = 0;
+        long storedFrames = 0;
+        long sampleMissing = 0;
+        long sampleExtra = 0;
+        long expectedReceptions = 0;
+        long storedReceptions = 0;
+        BitSet chosen = new BitSet();
+        while (chosen.cardinality() < sampled) {
+            chosen.set(random.nextInt(traffic.devices()));
+        }
+        for (int d = chosen.nextSetBit(0); d >= 0; d = chosen.nextSetBit(d + 1)) {
+            BitSet expected = traffic.ackedSeqs(d);
+            BitSet stored = new BitSet();
+            for (JsonNode f : api.frames(key, Fleet.deviceId(d))) {
+                stored.set(f.get("seq").asInt());
+                storedReceptions += f.get("receptions").size();
+            }
+            expectedFrames += expected.cardinality();
+            storedFrames += stored.cardinality();
+            BitSet lost = (BitSet) expected.clone();
+            lost.andNot(stored);
+            BitSet unasked = (BitSet) stored.clone();
+            unasked.andNot(expected);
+            sampleMissing += lost.cardinality();
+            sampleExtra += unasked.cardinality();
+            expectedReceptions += traffic.ackedCallbacks(d);
+        }
+        return new Durability(traffic.ackedFrames(), serverFrames, projected, traffic.devices(), mismatched, missing,
+                extra, sampled, expectedFrames, storedFrames, sampleMissing, sampleExtra, expectedReceptions,
+                storedReceptions);
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}
