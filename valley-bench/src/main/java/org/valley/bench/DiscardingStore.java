@@ -57,6 +57,11 @@ final class DiscardingStore implements ProjectionStore {
     }
 
     @Override
+    public boolean hasFrame(String tenant, String networkId, long extended) {
+        return false;
+    }
+
+    @Override
     public List<StoredFrame> frames(String tenant, String networkId) {
         return List.of();
     }
