@@ -15,11 +15,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.valley.codec.DecodeResult;
 import org.valley.codec.grammar.SigfoxGrammar;
 import org.valley.codec.sensit.SensitV3;
+import org.valley.json.Json;
 
 /**
  * Decoding one payload: a typical Sigfox custom payload grammar of six fields, and the built-in
  * Sens'it v3 codec in its two commonest modes. Each operation is one decode into the map of values
- * the projection then flattens into readings.
+ * the projection then flattens into readings; {@link #sensitV3TemperatureAsJson} adds the JSON text
+ * the projection stores with each decode.
  *
  * <p>Run (after {@code ./mvnw -q -B install -DskipTests}):
  *
@@ -81,5 +83,11 @@ public class GrammarBench {
     @Benchmark
     public DecodeResult sensitV3Door() {
         return sensit.decode(sensitDoor, -1);
+    }
+
+    /** A decode and the JSON text the projection stores for it. */
+    @Benchmark
+    public String sensitV3TemperatureAsJson() {
+        return Json.write(((DecodeResult.Decoded) sensit.decode(sensitTemperature, -1)).data());
     }
 }

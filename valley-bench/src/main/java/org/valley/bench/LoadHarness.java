@@ -42,7 +42,7 @@ import java.util.SplittableRandom;
  *
  * <pre>{@code
  * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness
- * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness --devices 10000 --connections 128 \
+ * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness --devices 10000 --connections 512 \
  *     --warmup 10 --noop 15 --max 20 --paced 20 --server-jvm "-Xms1g -Xmx2g" --server-jfr /tmp/server.jfr
  * }</pre>
  */
@@ -52,7 +52,7 @@ public final class LoadHarness {
 
     /** The command line. */
     record Options(int devices, int connections, int warmup, int noop, int max, int paced, double pacedFraction,
-            int sample, List<String> serverJvm, String serverJfr) {
+            int sample, List<String> serverJvm, String serverJfr, String serverConfig) {
 
         static Options parse(String[] args) {
             Map<String, String> a = new LinkedHashMap<>();
@@ -63,7 +63,7 @@ public final class LoadHarness {
                 a.put(args[i].substring(2), args[++i]);
             }
             List<String> known = List.of("devices", "connections", "warmup", "noop", "max", "paced", "paced-fraction",
-                    "sample", "server-jvm", "server-jfr");
+                    "sample", "server-jvm", "server-jfr", "server-config");
             for (String k : a.keySet()) {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("unknown option --" + k + "; known: " + known);
@@ -73,7 +73,7 @@ public final class LoadHarness {
             jvm.removeIf(String::isEmpty);
             return new Options(
                     Integer.parseInt(a.getOrDefault("devices", "10000")),
-                    Integer.parseInt(a.getOrDefault("connections", "128")),
+                    Integer.parseInt(a.getOrDefault("connections", "512")),
                     Integer.parseInt(a.getOrDefault("warmup", "10")),
                     Integer.parseInt(a.getOrDefault("noop", "15")),
                     Integer.parseInt(a.getOrDefault("max", "20")),
@@ -81,7 +81,8 @@ public final class LoadHarness {
                     Double.parseDouble(a.getOrDefault("paced-fraction", "0.8")),
                     Integer.parseInt(a.getOrDefault("sample", "300")),
                     jvm,
-                    a.get("server-jfr"));
+                    a.get("server-jfr"),
+                    a.get("server-config"));
         }
     }
 
@@ -106,7 +107,7 @@ public final class LoadHarness {
         LoadReport report = new LoadReport(o, jvm);
         System.out.printf(Locale.ROOT, "Valley load harness: %d devices, %d connections, JDK %s, %d cores, %s%n",
                 o.devices(), o.connections(), Runtime.version(), Runtime.getRuntime().availableProcessors(), LocalDate.now());
-        try (ServerProcess server = ServerProcess.start(jvm, out.resolve("load-server.log"), false)) {
+        try (ServerProcess server = ServerProcess.start(jvm, o.serverConfig(), out.resolve("load-server.log"), false)) {
             Api api = new Api(server.baseUrl());
             String admin = server.adminKey();
             api.post(admin, "/api/v1/tenants", Map.of("id", "bench", "name", "Load harness"));
@@ -138,7 +139,11 @@ public final class LoadHarness {
                     server.jfr("JFR.start", "name=phase-b", "settings=profile", "filename=" + Path.of(o.serverJfr()).toAbsolutePath());
                 }
                 Map<String, long[]> threadsBefore = server.threadTicks();
-                Phase max = measure(server, load, "(b) /ingest/sigfox, max rate", sigfox, traffic, o.max(), 0, true);
+                Phase max;
+                try (MetricsSampler sampler = new MetricsSampler(api, 250)) {
+                    max = measure(server, load, "(b) /ingest/sigfox, max rate", sigfox, traffic, o.max(), 0, true);
+                    report.stalls("b", sampler);
+                }
                 report.serverThreads(threadsBefore, server.threadTicks(), max.result().seconds());
                 if (o.serverJfr() != null) {
                     server.jfr("JFR.stop", "name=phase-b");
@@ -146,8 +151,12 @@ public final class LoadHarness {
                 Duration catchUpMax = api.awaitProjected(key, probe, Duration.ofSeconds(300));
                 report.phase(max, catchUpMax);
                 double rate = o.pacedFraction() * max.result().okPerSecond();
-                Phase paced = measure(server, load, String.format(Locale.ROOT, "(c) /ingest/sigfox, paced at %.0f%% of (b)",
-                        100 * o.pacedFraction()), sigfox, traffic, o.paced(), rate, true);
+                Phase paced;
+                try (MetricsSampler sampler = new MetricsSampler(api, 250)) {
+                    paced = measure(server, load, String.format(Locale.ROOT, "(c) /ingest/sigfox, paced at %.0f%% of (b)",
+                            100 * o.pacedFraction()), sigfox, traffic, o.paced(), rate, true);
+                    report.stalls("c", sampler);
+                }
                 Duration catchUpPaced = api.awaitProjected(key, probe, Duration.ofSeconds(300));
                 report.phase(paced, catchUpPaced);
                 report.ratio(max.result().okPerSecond() / bare.result().okPerSecond());

@@ -35,7 +35,8 @@ final class LoadReport {
         setup.put("devices", o.devices());
         setup.put("connections", o.connections());
         setup.put("warmupSeconds", o.warmup());
-        setup.put("server", "child JVM, valley serve, journal fsync on, " + String.join(" ", serverJvm));
+        setup.put("server", "child JVM, valley serve, journal fsync on, " + String.join(" ", serverJvm)
+                + (o.serverConfig() == null ? "" : ", config " + o.serverConfig()));
         setup.put("load", "one raw-NIO thread in the harness JVM, HTTP/1.1 keep-alive, one request in flight per connection");
         setup.put("traffic", "Sens'it v3 door/temperature frames, 1-3 deliveries per frame (extra ones duplicate=true), "
                 + "both quoting styles, sequence numbers advancing per device");
@@ -111,6 +112,20 @@ final class LoadReport {
     }
 
     private String threads = "";
+    private final StringBuilder stallLines = new StringBuilder();
+
+    /** The metrics timeline of a phase: 250 ms periods without any uplink made durable, peak queue depths. */
+    void stalls(String phase, MetricsSampler sampler) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("periodsOf250msWithoutDurableUplinks", sampler.stalls());
+        m.put("maxJournalQueueDepth", sampler.maxJournalQueue());
+        m.put("maxProjectionQueueDepth", sampler.maxProjectionQueue());
+        m.put("timelineDurablePer250msSlashProjectionQueue", sampler.timeline());
+        root.put("metricsTimeline_" + phase, m);
+        stallLines.append(String.format(Locale.ROOT, "(%s) 250 ms periods with nothing made durable: %d; max journal queue %.0f,"
+                + " max projection queue %.0f%n  durable/250ms / projection queue: %s%n", phase, sampler.stalls(),
+                sampler.maxJournalQueue(), sampler.maxProjectionQueue(), sampler.timeline()));
+    }
 
     void ratio(double sustainedOverBare) {
         root.put("sustainedOverBareCeiling", Math.round(sustainedOverBare * 1000) / 1000.0);
@@ -166,6 +181,7 @@ final class LoadReport {
         out.println("sustained / bare ceiling: " + root.get("sustainedOverBareCeiling"));
         out.println("durability: " + root.get("durability"));
         out.println(threads);
+        out.print(stallLines);
     }
 
     String markdown() {

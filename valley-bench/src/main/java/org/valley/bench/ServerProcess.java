@@ -39,9 +39,11 @@ final class ServerProcess implements AutoCloseable {
      * Starts the child and waits until it is ready.
      *
      * @param jvmArgs options for the child JVM, e.g. {@code -Xmx2g}
+     * @param extraConfig more members of the node's JSON configuration, e.g. {@code "projection-queue": 1024}
      * @param log where the child's output goes
      */
-    static ServerProcess start(List<String> jvmArgs, Path log, boolean keepData) throws IOException, InterruptedException {
+    static ServerProcess start(List<String> jvmArgs, String extraConfig, Path log, boolean keepData)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("valley-load-");
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -49,8 +51,9 @@ final class ServerProcess implements AutoCloseable {
         }
         Path config = dir.resolve("valley.json");
         Files.writeString(config, """
-                {"host": "127.0.0.1", "port": %d, "data": "%s", "noop-endpoint": true}
-                """.formatted(port, dir.resolve("data").toString().replace("\\", "\\\\")), StandardCharsets.UTF_8);
+                {"host": "127.0.0.1", "port": %d, "data": "%s", "noop-endpoint": true%s}
+                """.formatted(port, dir.resolve("data").toString().replace("\\", "\\\\"),
+                extraConfig == null || extraConfig.isBlank() ? "" : ", " + extraConfig), StandardCharsets.UTF_8);
         String adminKey = "va_bench_" + Long.toHexString(System.nanoTime());
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>();

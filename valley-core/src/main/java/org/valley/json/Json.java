@@ -10,6 +10,15 @@ import java.util.Map;
  */
 public final class Json {
 
+    /*
+     * Strings known to need no escape, by identity. Codecs write the same key constants ("battery",
+     * "temperature") for every frame: once one is checked, later frames append it without scanning
+     * it again. Strings are immutable, so a String found here is plain forever; a slot holds the
+     * last one checked there, and a racy overwrite only costs a scan. About 15 % of the projection's
+     * time went to these scans.
+     */
+    private static final String[] PLAIN = new String[512];
+
     private Json() {}
 
     /** Returns {@code value} as JSON text. Non-finite doubles are written as null. */
@@ -72,11 +81,17 @@ public final class Json {
     /** Appends {@code s} as a JSON string literal. */
     public static void string(String s, StringBuilder out) {
         out.append('"');
+        int slot = System.identityHashCode(s) & (PLAIN.length - 1);
+        if (PLAIN[slot] == s) {
+            out.append(s).append('"');
+            return;
+        }
         int plain = 0;
         while (plain < s.length() && !needsEscape(s.charAt(plain))) {
             plain++;
         }
         if (plain == s.length()) {
+            PLAIN[slot] = s;
             out.append(s).append('"');
             return;
         }

@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.valley.codec.CodecCatalog;
@@ -33,6 +34,13 @@ import org.valley.store.ProjectionStore.TrackState;
  * queue is bounded: when the store falls behind, the journal's writer waits here, the journal's own
  * queue fills, and the edge answers 503 — back-pressure instead of unbounded memory.
  *
+ * <p>The bound counts uplinks (a task or a waiter counts as one), not batches. The journal's batches
+ * are small when the disk is fast (tens of uplinks per fsync), so a bound of a few hundred batches
+ * held only a fraction of a second of traffic: each pause of the store (an appender flush, a
+ * checkpoint of the embedded database) then filled it, stopped the journal's writer and with it
+ * every acknowledgement, for as long as the pause lasted. Counting uplinks bounds memory the same
+ * whatever the batch size, and lets the queue absorb such pauses.
+ *
  * <p>Rows are committed together every {@code commitInterval}, or at once when a reader waits for
  * a position ({@link #awaitApplied}), so a query made after a 2xx sees the frame.
  */
@@ -51,12 +59,18 @@ public final class Projection implements AutoCloseable {
 
     private record Waiter(long position, CompletableFuture<Long> future) {}
 
+    /** A durable batch in the queue, with the permits it holds (its size, at most the capacity). */
+    private record Batch(List<Entry> entries, int permits) {}
+
     private final ProjectionStore store;
     private final DeviceDirectory devices;
     private final CodecCatalog codecs;
     private final InstantSource clock;
     private final long commitIntervalMillis;
-    private final BlockingQueue<Object> queue;
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** Free room in the queue, in uplinks. */
+    private final Semaphore room;
+    private final int capacity;
     private final Map<String, Map<String, FrameTrack>> tracks = new ConcurrentHashMap<>();
     private final PriorityQueue<Waiter> waiters =
             new PriorityQueue<>((a, b) -> Long.compare(a.position, b.position));
@@ -76,7 +90,11 @@ public final class Projection implements AutoCloseable {
         this.codecs = codecs;
         this.clock = clock;
         this.commitIntervalMillis = commitIntervalMillis;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queueCapacity must be at least 1, got " + queueCapacity);
+        }
+        this.capacity = queueCapacity;
+        this.room = new Semaphore(queueCapacity);
         ProjectionStore.Resume resume = store.open();
         for (TrackState t : resume.tracks()) {
             FrameTrack track = new FrameTrack(SIGFOX_MODULUS);
@@ -121,11 +139,14 @@ public final class Projection implements AutoCloseable {
     }
 
     /**
-     * Hands over a durable batch. Blocks while the queue is full (back-pressure on the journal).
+     * Hands over a durable batch. Blocks while the queue has no room for it (back-pressure on the
+     * journal); a batch larger than the whole queue waits for the queue to be empty.
      */
     public void accept(List<Entry> batch) {
+        int permits = Math.max(1, Math.min(batch.size(), capacity));
         try {
-            queue.put(batch);
+            room.acquire(permits);
+            queue.add(new Batch(batch, permits));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while handing a batch to the projection", e);
@@ -143,8 +164,10 @@ public final class Projection implements AutoCloseable {
                 done.completeExceptionally(e);
             }
         };
-        if (!queue.offer(wrapped)) {
+        if (!room.tryAcquire()) {
             done.completeExceptionally(new IllegalStateException("projection queue is full"));
+        } else {
+            queue.add(wrapped);
         }
         return done;
     }
@@ -155,8 +178,10 @@ public final class Projection implements AutoCloseable {
             return CompletableFuture.completedFuture(applied.get());
         }
         CompletableFuture<Long> future = new CompletableFuture<>();
-        if (!queue.offer(new Waiter(position, future))) {
+        if (!room.tryAcquire()) {
             future.completeExceptionally(new IllegalStateException("projection queue is full"));
+        } else {
+            queue.add(new Waiter(position, future));
         }
         return future;
     }
@@ -182,10 +207,13 @@ public final class Projection implements AutoCloseable {
                 if (first != null) {
                     drained.add(first);
                     queue.drainTo(drained, 255);
+                    int permits = 0;
                     for (Object item : drained) {
                         handle(item);
+                        permits += item instanceof Batch b ? b.permits() : 1;
                     }
                     drained.clear();
+                    room.release(permits);
                 }
                 long now = clock.millis();
                 if (pendingPosition != applied.get() || pending > 0) {
@@ -203,11 +231,10 @@ public final class Projection implements AutoCloseable {
         commit();
     }
 
-    @SuppressWarnings("unchecked")
     private void handle(Object item) {
         switch (item) {
-            case List<?> batch -> {
-                for (Entry e : (List<Entry>) batch) {
+            case Batch batch -> {
+                for (Entry e : batch.entries()) {
                     apply(e.position(), e.uplink());
                 }
             }
@@ -360,8 +387,9 @@ public final class Projection implements AutoCloseable {
         return decodeErrors.get();
     }
 
+    /** Uplinks (and tasks) waiting for the projection. */
     public int queueDepth() {
-        return queue.size();
+        return capacity - room.availablePermits();
     }
 
     @Override

@@ -25,7 +25,9 @@ import org.valley.journal.JournalConfig;
  * @param ingestBodyLimit largest network callback body in bytes ({@code ingest-body-limit}, 16384)
  * @param apiBodyLimit largest API body in bytes ({@code api-body-limit}, 1048576)
  * @param commitInterval how often the projection commits to the store ({@code commit-interval}, PT0.2S)
- * @param projectionQueue journal batches waiting for the projection ({@code projection-queue}, 256)
+ * @param projectionQueue uplinks waiting for the projection ({@code projection-queue}, 65536, as many as
+ *     the journal's queue holds): when full, the journal's writer waits, its queue fills, and the edge
+ *     answers 503
  * @param journal the journal's settings ({@code journal.queue-capacity}, {@code journal.max-batch},
  *     {@code journal.segment-bytes}, {@code journal.fsync})
  * @param noopEndpoint answer {@code POST /ingest/noop} with 204, for measuring the HTTP ceiling
@@ -70,7 +72,7 @@ public record ValleyConfig(
 
     public static ValleyConfig defaults() {
         return new ValleyConfig("0.0.0.0", 8080, Path.of("data"), null, Runtime.getRuntime().availableProcessors(),
-                16 * 1024, 1024 * 1024, Duration.ofMillis(200), 256, JournalConfig.defaults(), false);
+                16 * 1024, 1024 * 1024, Duration.ofMillis(200), 65_536, JournalConfig.defaults(), false);
     }
 
     /** The URL networks reach this node at. */
