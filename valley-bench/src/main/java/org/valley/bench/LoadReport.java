@@ -73,12 +73,12 @@ final class LoadReport {
         lat.put("p999", ms(h.getValueAtPercentile(99.9)));
         lat.put("max", ms(h.getMaxValue()));
         m.put("latencyMillis", lat);
-        m.put("serverCpuCores", LoadHarness.round(p.serverCores() * 100) / 100);
+        m.put("serverCpuCores", Math.round(p.serverCores() * 100) / 100.0);
         m.put("serverCpuMicrosPerRequest", LoadHarness.round(p.serverMicrosPerRequest()));
-        m.put("harnessCpuCores", LoadHarness.round(p.harnessCores() * 100) / 100);
-        m.put("otherProcessesCpuCores", LoadHarness.round(p.otherCores() * 100) / 100);
+        m.put("harnessCpuCores", Math.round(p.harnessCores() * 100) / 100.0);
+        m.put("otherProcessesCpuCores", Math.round(p.otherCores() * 100) / 100.0);
         if (catchUp != null) {
-            m.put("projectionCatchUpSeconds", LoadHarness.round(catchUp.toMillis() / 100.0) / 10);
+            m.put("projectionCatchUpSeconds", Math.round(catchUp.toMillis() / 100.0) / 10.0);
         }
         phases.add(m);
         rows.add(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %s | %s | %s | %s | %s | %.2f | %.1f | %.2f | %.2f | %s |",
