@@ -34,7 +34,8 @@ import org.valley.store.ProjectionStore.TrackState;
  * queue is bounded: when the store falls behind, the journal's writer waits here, the journal's own
  * queue fills, and the edge answers 503 — back-pressure instead of unbounded memory.
  *
- * <p>The bound counts uplinks (a task or a waiter counts as one), not batches. The journal's batches
+ * <p>The bound counts uplinks, not batches (tasks and readers' waiters take no room: the API calls
+ * that make them are few and bounded by the HTTP server, and a reader is never refused). The journal's batches
  * are small when the disk is fast (tens of uplinks per fsync), so a bound of a few hundred batches
  * held only a fraction of a second of traffic: each pause of the store (an appender flush, a
  * checkpoint of the embedded database) then filled it, stopped the journal's writer and with it
@@ -164,11 +165,7 @@ public final class Projection implements AutoCloseable {
                 done.completeExceptionally(e);
             }
         };
-        if (!room.tryAcquire()) {
-            done.completeExceptionally(new IllegalStateException("projection queue is full"));
-        } else {
-            queue.add(wrapped);
-        }
+        queue.add(wrapped); // tasks and waiters take no room: API calls bound them, and a reader must never be refused
         return done;
     }
 
@@ -178,11 +175,7 @@ public final class Projection implements AutoCloseable {
             return CompletableFuture.completedFuture(applied.get());
         }
         CompletableFuture<Long> future = new CompletableFuture<>();
-        if (!room.tryAcquire()) {
-            future.completeExceptionally(new IllegalStateException("projection queue is full"));
-        } else {
-            queue.add(new Waiter(position, future));
-        }
+        queue.add(new Waiter(position, future));
         return future;
     }
 
@@ -210,7 +203,7 @@ public final class Projection implements AutoCloseable {
                     int permits = 0;
                     for (Object item : drained) {
                         handle(item);
-                        permits += item instanceof Batch b ? b.permits() : 1;
+                        permits += item instanceof Batch b ? b.permits() : 0;
                     }
                     drained.clear();
                     room.release(permits);
