@@ -37,6 +37,15 @@ public final class Hex {
     }
 
     private static int digit(char c, int index) {
+        int value = value(c);
+        if (value < 0) {
+            throw new IllegalArgumentException("must be hexadecimal, found '" + c + "' at position " + index);
+        }
+        return value;
+    }
+
+    /** The value of one hex digit (either case), or -1 when {@code c} is not one. */
+    public static int value(int c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }
@@ -46,7 +55,7 @@ public final class Hex {
         if (c >= 'A' && c <= 'F') {
             return c - 'A' + 10;
         }
-        throw new IllegalArgumentException("must be hexadecimal, found '" + c + "' at position " + index);
+        return -1;
     }
 
     /** True when {@code text} is hex digits only (either case). */

@@ -132,13 +132,7 @@ public final class CodecService {
     /** Decodes a payload with the codec's current version without storing anything. */
     public DecodeResult test(Principal who, String id, JsonNode body) {
         visible(who, id);
-        String hex = Fields.string(body, "payloadHex");
-        byte[] payload;
-        try {
-            payload = Hex.decode(hex);
-        } catch (IllegalArgumentException e) {
-            throw Problem.invalid("payloadHex", "field 'payloadHex' " + e.getMessage());
-        }
+        byte[] payload = Fields.hex(body, "payloadHex");
         if (payload.length > 256) {
             throw Problem.invalid("payloadHex", "field 'payloadHex' must be at most 256 bytes");
         }

@@ -229,13 +229,7 @@ public final class DeviceService {
     /** Queues a downlink: exactly 8 bytes for a Sigfox device. */
     public Downlink queueDownlink(Principal who, String id, JsonNode body) {
         Device d = owned(who, id);
-        String hex = Fields.string(body, "payloadHex");
-        byte[] payload;
-        try {
-            payload = Hex.decode(hex);
-        } catch (IllegalArgumentException e) {
-            throw Problem.invalid("payloadHex", "field 'payloadHex' " + e.getMessage());
-        }
+        byte[] payload = Fields.hex(body, "payloadHex");
         if (d.network().kind().equals("sigfox") && payload.length != 8) {
             throw Problem.invalid("payloadHex", "field 'payloadHex' must be exactly 8 bytes (16 hex digits) for a "
                     + "Sigfox device, got " + payload.length + " bytes");

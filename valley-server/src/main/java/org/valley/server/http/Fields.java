@@ -68,6 +68,15 @@ public final class Fields {
         return value;
     }
 
+    /** A required hex payload field, decoded. */
+    public static byte[] hex(JsonNode body, String field) {
+        try {
+            return org.valley.frame.Hex.decode(string(body, field));
+        } catch (IllegalArgumentException e) {
+            throw Problem.invalid(field, "field '" + field + "' " + e.getMessage());
+        }
+    }
+
     /** An optional integer field within [min, max]. */
     public static Integer optionalInt(JsonNode body, String field, int min, int max) {
         JsonNode node = body.get(field);

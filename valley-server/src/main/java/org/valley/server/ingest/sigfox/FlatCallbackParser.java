@@ -425,16 +425,7 @@ final class FlatCallbackParser {
     }
 
     private static int hex(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        return org.valley.frame.Hex.value(c);
     }
 
     /** 1 to {@code max} decimal digits, bare or in a string; -1 otherwise. */
