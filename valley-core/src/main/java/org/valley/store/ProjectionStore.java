@@ -57,7 +57,7 @@ public interface ProjectionStore {
     /** A stored frame as the projection needs it to decode it again. */
     record StoredFrame(String networkId, long extended, long time, byte[] payload) {}
 
-    /** Counters of the store for metrics. */
+    /** Rows written since start, for metrics (read from another thread: an approximate figure). */
     default long rowsWritten() {
         return 0;
     }

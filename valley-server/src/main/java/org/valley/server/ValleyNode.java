@@ -35,6 +35,7 @@ import org.valley.server.config.ValleyConfig;
 import org.valley.server.devices.DeviceService;
 import org.valley.server.http.HttpApi;
 import org.valley.server.ingest.sigfox.SigfoxIngest;
+import org.valley.store.ProjectionStore;
 import org.valley.store.embedded.EmbeddedStore;
 
 /**
@@ -129,6 +130,7 @@ public final class ValleyNode implements AutoCloseable {
         Gauge.builder("valley_frames_projected", projection, Projection::framesProjected).register(metrics);
         Gauge.builder("valley_decode_errors", projection, Projection::decodeErrors).register(metrics);
         Gauge.builder("valley_devices", directory, DeviceDirectory::size).register(metrics);
+        Gauge.builder("valley_store_rows_written", store.projection(), ProjectionStore::rowsWritten).register(metrics);
 
         int[] bound = new int[1];
         HttpApi.Health health = new HttpApi.Health() {

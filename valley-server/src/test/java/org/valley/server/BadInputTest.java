@@ -101,6 +101,13 @@ class BadInputTest {
     }
 
     @Test
+    void metrics_exposeJournalProjectionAndStoreCounters_withoutAKey() {
+        TestNode.Response r = node.get("/metrics", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).contains("valley_journal_queue_depth", "valley_frames_projected", "valley_store_rows_written");
+    }
+
+    @Test
     void api_badBodies_nameTheField() {
         assertProblem(node.post("/api/v1/tenants", node.admin(), "{\"id\":"), 400, null, "not valid JSON");
         assertProblem(node.post("/api/v1/tenants", node.admin(), "{\"id\":\"a b\"}"), 400, "id", "letters, digits");

@@ -278,6 +278,32 @@ class SigfoxIngestTest {
     }
 
     @Test
+    void updateDevice_changesItsCodecForNewFrames_andKeepsItsIdentity() {
+        String[] t = tenant();
+        node.create("/api/v1/codecs", "{\"id\":\"" + t[0] + "-a\",\"tenant\":\"" + t[0]
+                + "\",\"kind\":\"sigfox-grammar\",\"config\":\"a::uint:8\"}");
+        node.create("/api/v1/codecs", "{\"id\":\"" + t[0] + "-b\",\"tenant\":\"" + t[0]
+                + "\",\"kind\":\"sigfox-grammar\",\"config\":\"b::uint:16\"}");
+        device(t[0], t[0] + "-d", "7A", t[0] + "-a");
+        String createdAt = node.get("/api/v1/devices/" + t[0] + "-d", node.admin()).json().get("createdAt").asText();
+        assertThat(node.sigfox(t[1], data("7A", 1, "0102", "1D2A", false)).status()).isEqualTo(204);
+
+        TestNode.Response updated = node.send("PUT", "/api/v1/devices/" + t[0] + "-d", node.admin(),
+                "{\"name\":\"Renamed\",\"network\":{\"kind\":\"sigfox\",\"id\":\"7A\"},\"codec\":\"" + t[0] + "-b\"}");
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        assertThat(updated.json().get("createdAt").asText()).isEqualTo(createdAt);
+        assertThat(updated.json().get("frames").asInt()).isEqualTo(1);
+        assertThat(node.sigfox(t[1], data("7A", 2, "0102", "1D2A", false)).status()).isEqualTo(204);
+
+        JsonNode frames = frames(t[0] + "-d");
+        assertThat(frames.get(0).get("decoded").toString()).isEqualTo("{\"b\":258}");
+        assertThat(frames.get(1).get("decoded").toString()).isEqualTo("{\"a\":1}");
+        JsonNode device = node.get("/api/v1/devices/" + t[0] + "-d", node.admin()).json();
+        assertThat(device.get("name").asText()).isEqualTo("Renamed");
+        assertThat(device.get("createdAt").asText()).isEqualTo(createdAt);
+    }
+
+    @Test
     void codecTest_decodesWithoutStoringAnything() {
         String[] t = tenant();
         node.create("/api/v1/codecs", "{\"id\":\"" + t[0] + "-g\",\"tenant\":\"" + t[0]

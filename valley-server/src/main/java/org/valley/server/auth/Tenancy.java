@@ -168,10 +168,6 @@ public final class Tenancy {
         integrationsByKey.remove(i.keyHash());
     }
 
-    public boolean tenantExists(String id) {
-        return tenants.containsKey(id);
-    }
-
     private static void requireOperator(Principal who, String what) {
         if (!who.isOperator()) {
             throw Problem.forbidden("only the operator may " + what);

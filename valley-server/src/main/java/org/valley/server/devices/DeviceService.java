@@ -86,11 +86,12 @@ public final class DeviceService {
     /** Changes a device's name, codec or binding; the network identity stays. */
     public Device update(Principal who, String id, JsonNode body) {
         Device previous = owned(who, id);
-        Device device = read(id, previous.tenant(), body);
+        Device read = read(id, previous.tenant(), body);
+        Device device = new Device(id, read.name(), previous.tenant(), read.network(), read.codec(), read.space(),
+                read.role(), read.roleKey(), previous.createdAt());
         synchronized (this) {
             requireFreeNetworkId(device, previous);
-            catalog.putDevice(new Device(id, device.name(), previous.tenant(), device.network(), device.codec(),
-                    device.space(), device.role(), device.roleKey(), previous.createdAt()));
+            catalog.putDevice(device);
             directory.put(device);
         }
         return device;
