@@ -1,13 +1,10 @@
 package org.valley.store.embedded;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.valley.codec.CodecDefinition;
 import org.valley.device.Device;
@@ -17,50 +14,25 @@ import org.valley.store.Catalog;
 /** The catalog in DuckDB tables, written with plain statements (a few rows at a time). */
 final class EmbeddedCatalog implements Catalog {
 
-    @FunctionalInterface
-    private interface Row<T> {
-        T map(ResultSet r) throws SQLException;
-    }
-
     private final Connection connection;
 
     EmbeddedCatalog(Connection connection) {
         this.connection = connection;
     }
 
-    private synchronized <T> List<T> query(String sql, Row<T> row, Object... args) {
-        try (PreparedStatement p = connection.prepareStatement(sql)) {
-            bind(p, args);
-            List<T> out = new ArrayList<>();
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    out.add(row.map(r));
-                }
-            }
-            return out;
+    private synchronized <T> List<T> query(String sql, Sql.Row<T> row, Object... args) {
+        try {
+            return Sql.query(connection, sql, row, args);
         } catch (SQLException e) {
             throw new StoreException("catalog query '" + sql + "'", e);
         }
     }
 
     private synchronized void update(String sql, Object... args) {
-        try (PreparedStatement p = connection.prepareStatement(sql)) {
-            bind(p, args);
-            p.executeUpdate();
+        try {
+            Sql.update(connection, sql, args);
         } catch (SQLException e) {
             throw new StoreException("catalog update '" + sql + "'", e);
-        }
-    }
-
-    private static void bind(PreparedStatement p, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            switch (a) {
-                case null -> p.setNull(i + 1, Types.VARCHAR);
-                case Instant t -> p.setTimestamp(i + 1, Timestamp.from(t));
-                case Integer n -> p.setInt(i + 1, n);
-                default -> p.setString(i + 1, a.toString());
-            }
         }
     }
 

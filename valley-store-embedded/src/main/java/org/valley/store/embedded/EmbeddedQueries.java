@@ -1,10 +1,8 @@
 package org.valley.store.embedded;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import org.duckdb.DuckDBConnection;
@@ -35,28 +33,9 @@ final class EmbeddedQueries implements FrameQueries {
         this.root = root;
     }
 
-    @FunctionalInterface
-    private interface Row<T> {
-        T map(ResultSet r) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, Row<T> row, Object... args) {
-        try (Connection c = root.duplicate(); PreparedStatement p = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case null -> p.setNull(i + 1, Types.BIGINT);
-                    case Long n -> p.setLong(i + 1, n);
-                    case Integer n -> p.setInt(i + 1, n);
-                    default -> p.setString(i + 1, args[i].toString());
-                }
-            }
-            List<T> out = new ArrayList<>();
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    out.add(row.map(r));
-                }
-            }
-            return out;
+    private <T> List<T> query(String sql, Sql.Row<T> row, Object... args) {
+        try (Connection c = root.duplicate()) {
+            return Sql.query(c, sql, row, args);
         } catch (SQLException e) {
             throw new StoreException("query", e);
         }
