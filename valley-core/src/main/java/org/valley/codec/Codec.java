@@ -1,8 +1,11 @@
 package org.valley.codec;
 
+import java.util.List;
+import java.util.Map;
+
 /**
- * Turns a frame's payload into named values. Implementations are immutable and thread-safe: one
- * instance decodes frames of many devices concurrently.
+ * Turns a frame's payload into named values, and optionally named values into a downlink payload.
+ * Implementations are thread-safe: one instance decodes frames of many devices concurrently.
  */
 public interface Codec {
 
@@ -15,4 +18,24 @@ public interface Codec {
      *     never throws for any payload
      */
     DecodeResult decode(byte[] payload, int fPort);
+
+    /**
+     * Decodes one payload received at {@code recvTime} (epoch milliseconds). Codecs that read the
+     * reception time (JavaScript ones see it as {@code input.recvTime}) override this.
+     */
+    default DecodeResult decode(byte[] payload, int fPort, long recvTime) {
+        return decode(payload, fPort);
+    }
+
+    /**
+     * Encodes a downlink from named values ({@code encodeDownlink} of a JavaScript codec).
+     *
+     * @return the payload and port, or why it cannot be encoded; never throws
+     */
+    default EncodeResult encodeDownlink(Map<String, Object> data) {
+        return new EncodeResult.Rejected(List.of("this codec has no downlink encoder"));
+    }
+
+    /** Releases what the codec holds (JavaScript contexts); decoding after close is not allowed. */
+    default void close() {}
 }

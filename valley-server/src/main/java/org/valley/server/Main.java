@@ -148,7 +148,7 @@ public final class Main implements Runnable {
                     ? new CodecDefinition("cli", null, "sigfox-grammar", grammar, 1, null)
                     : new CodecDefinition("cli", null, "builtin", builtin, 1, null);
             try {
-                DecodeResult result = CodecCatalog.compile(d).decode(Hex.decode(hex), fPort);
+                DecodeResult result = new CodecCatalog().compile(d).decode(Hex.decode(hex), fPort);
                 switch (result) {
                     case DecodeResult.Decoded ok -> System.out.println(Json.write(Views.decodeResult(ok)));
                     case DecodeResult.Rejected no -> {

@@ -71,7 +71,7 @@ public final class CodecService {
 
     private CodecDefinition install(CodecDefinition definition) {
         try {
-            CodecCatalog.compile(definition);
+            compiled.compile(definition);
         } catch (InvalidCodecException e) {
             throw Problem.invalid(e.field(), e.getMessage());
         }

@@ -1,0 +1,123 @@
+package org.valley.js;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.graalvm.polyglot.Source;
+import org.valley.codec.Codec;
+import org.valley.codec.DecodeResult;
+import org.valley.codec.EncodeResult;
+
+/**
+ * A JavaScript codec: its source, and a small pool of sandboxes that evaluated it. A GraalJS
+ * context runs one thread at a time, so concurrent callers (the projection, API tests, a
+ * re-decode) each take a sandbox; at most {@link JsLimits#contextsPerCodec()} exist at once. A
+ * sandbox that hit a limit is thrown away and the next call evaluates the source afresh.
+ */
+final class JsCodec implements Codec {
+
+    private static final int DECODE_UPLINK = 0;
+    private static final int ENCODE_DOWNLINK = 1;
+    private static final int DECODE_DOWNLINK = 2;
+    static final int FUNCTIONS = 3;
+
+    private final JsRuntime runtime;
+    private final Source source;
+    private final ConcurrentLinkedDeque<Sandbox> idle = new ConcurrentLinkedDeque<>();
+    private final Semaphore permits;
+    private final int outputChars;
+    private volatile boolean closed;
+
+    JsCodec(JsRuntime runtime, Source source, Sandbox first, JsLimits limits) {
+        this.runtime = runtime;
+        this.source = source;
+        this.permits = new Semaphore(limits.contextsPerCodec());
+        this.outputChars = limits.outputChars();
+        idle.push(first);
+    }
+
+    @Override
+    public DecodeResult decode(byte[] payload, int fPort) {
+        return decode(payload, fPort, System.currentTimeMillis());
+    }
+
+    @Override
+    public DecodeResult decode(byte[] payload, int fPort, long recvTime) {
+        return decodeWith(DECODE_UPLINK, "decodeUplink", payload, fPort, recvTime);
+    }
+
+    /** Decodes a downlink payload with the codec's {@code decodeDownlink}. */
+    DecodeResult decodeDownlink(byte[] payload, int fPort) {
+        return decodeWith(DECODE_DOWNLINK, "decodeDownlink", payload, fPort, System.currentTimeMillis());
+    }
+
+    private DecodeResult decodeWith(int op, String function, byte[] payload, int fPort, long recvTime) {
+        try {
+            return Results.decoded(function, call(op, new String(payload, StandardCharsets.ISO_8859_1), fPort, recvTime, null));
+        } catch (Sandbox.CallFailed e) {
+            return new DecodeResult.Rejected(List.of(e.getMessage()));
+        }
+    }
+
+    @Override
+    public EncodeResult encodeDownlink(Map<String, Object> data) {
+        try {
+            return Results.encoded(call(ENCODE_DOWNLINK, "", -1, 0, Results.toJson(data)));
+        } catch (Sandbox.CallFailed | IllegalArgumentException e) {
+            return new EncodeResult.Rejected(List.of(e.getMessage()));
+        }
+    }
+
+    /** The names of the TS013 functions the source defines, comma-separated. */
+    String functions() throws Sandbox.CallFailed {
+        String names = call(FUNCTIONS, "", -1, 0, null);
+        return names == null ? "" : names;
+    }
+
+    private String call(int op, String latin1, int fPort, long recvTime, String dataJson) throws Sandbox.CallFailed {
+        if (closed) {
+            throw new Sandbox.CallFailed("the codec version was replaced while this call waited");
+        }
+        try {
+            if (!permits.tryAcquire(10, TimeUnit.SECONDS)) {
+                throw new Sandbox.CallFailed("every context of the codec stayed busy for 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Sandbox.CallFailed("interrupted while waiting for a context of the codec");
+        }
+        Sandbox sandbox = idle.poll();
+        try {
+            if (sandbox == null) {
+                sandbox = runtime.newSandbox(source);
+            }
+            String out = sandbox.call(op, latin1, fPort, recvTime, dataJson);
+            if (out != null && out.length() > outputChars) {
+                throw new Sandbox.CallFailed("the codec's result is " + out.length() + " characters of JSON; the limit is "
+                        + outputChars);
+            }
+            return out;
+        } finally {
+            if (sandbox != null) {
+                if (sandbox.broken() || closed) {
+                    sandbox.close();
+                } else {
+                    idle.push(sandbox);
+                }
+            }
+            permits.release();
+        }
+    }
+
+    /** Closes idle sandboxes now and busy ones when their call returns. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Sandbox s; (s = idle.poll()) != null; ) {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.valley.js;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Enforces the per-call CPU time and allocation limits of JavaScript codecs. GraalJS Community has
+ * no sandbox resource limits of its own, so one daemon thread looks at every running call a few
+ * hundred times a second: the first time it sees a call it notes the calling thread's CPU time
+ * and allocated bytes (from the JVM's thread MXBean), and later interrupts the call's context
+ * when either has grown past the limit. The calling thread pays only two volatile writes per call;
+ * a call is measured from the first tick that sees it, so the limit is enforced within one tick.
+ */
+final class Watchdog implements Runnable {
+
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private final CopyOnWriteArrayList<Sandbox> sandboxes = new CopyOnWriteArrayList<>();
+    private final long allocationLimit;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    Watchdog(JsLimits limits) {
+        this.allocationLimit = limits.allocatedBytes();
+        if (threads.isThreadCpuTimeSupported() && !threads.isThreadCpuTimeEnabled()) {
+            threads.setThreadCpuTimeEnabled(true);
+        }
+        if (threads.isThreadAllocatedMemorySupported() && !threads.isThreadAllocatedMemoryEnabled()) {
+            threads.setThreadAllocatedMemoryEnabled(true);
+        }
+        this.thread = Thread.ofPlatform().daemon().name("valley-js-watchdog").unstarted(this);
+        thread.start();
+    }
+
+    void watch(Sandbox sandbox) {
+        sandboxes.add(sandbox);
+    }
+
+    void forget(Sandbox sandbox) {
+        sandboxes.remove(sandbox);
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            LockSupport.parkNanos(TICK_NANOS);
+            for (Sandbox s : sandboxes) {
+                try {
+                    check(s);
+                } catch (RuntimeException e) {
+                    System.getLogger(Watchdog.class.getName()).log(System.Logger.Level.WARNING,
+                            "JavaScript watchdog could not check a call: " + e);
+                }
+            }
+        }
+    }
+
+    private void check(Sandbox s) {
+        Thread runner = s.runner;
+        long call = s.call;
+        if (runner == null || !s.running) {
+            return;
+        }
+        if (call != s.seenCall) {
+            s.seenCall = call;
+            s.cpuAtStart = cpu(runner);
+            s.wallAtStart = System.nanoTime();
+            s.allocatedAtStart = allocated(runner);
+            return;
+        }
+        measure(s, runner, call);
+    }
+
+    private void measure(Sandbox s, Thread runner, long call) {
+        long cpu = cpu(runner);
+        long spent = cpu >= 0 && s.cpuAtStart >= 0 ? cpu - s.cpuAtStart : System.nanoTime() - s.wallAtStart;
+        long cpuLimit = s.cpuLimitNanos;
+        if (spent > cpuLimit) {
+            s.stop(call, "the codec used more than its CPU time limit of " + TimeUnit.NANOSECONDS.toMillis(cpuLimit)
+                    + " ms" + (s.settingUp ? " while its context was set up" : " in one call"));
+            return;
+        }
+        long allocated = allocated(runner);
+        long allocationLimit = s.settingUp ? 4 * this.allocationLimit : this.allocationLimit;
+        if (allocated >= 0 && s.allocatedAtStart >= 0 && allocated - s.allocatedAtStart > allocationLimit) {
+            s.stop(call, "the codec allocated more than its memory limit of " + (allocationLimit >> 20) + " MiB in one call");
+        }
+    }
+
+    private long cpu(Thread t) {
+        return t.isVirtual() ? -1 : threads.getThreadCpuTime(t.threadId());
+    }
+
+    private long allocated(Thread t) {
+        return t.isVirtual() ? -1 : threads.getThreadAllocatedBytes(t.threadId());
+    }
+
+    void close() {
+        running = false;
+        LockSupport.unpark(thread);
+    }
+}
