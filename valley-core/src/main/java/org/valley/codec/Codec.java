@@ -36,6 +36,11 @@ public interface Codec {
         return new EncodeResult.Rejected(List.of("this codec has no downlink encoder"));
     }
 
+    /** Decodes a downlink payload back into named values ({@code decodeDownlink} of a JavaScript codec). */
+    default DecodeResult decodeDownlink(byte[] payload, int fPort) {
+        return new DecodeResult.Rejected(List.of("this codec has no downlink decoder"));
+    }
+
     /** Releases what the codec holds (JavaScript contexts); decoding after close is not allowed. */
     default void close() {}
 }

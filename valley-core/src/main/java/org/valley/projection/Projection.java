@@ -314,7 +314,7 @@ public final class Projection implements AutoCloseable {
         }
         DecodeResult result;
         try {
-            result = compiled.codec().decode(payload, -1);
+            result = compiled.codec().decode(payload, -1, time);
         } catch (RuntimeException e) {
             result = new DecodeResult.Rejected(List.of("codec failed: " + e));
         }

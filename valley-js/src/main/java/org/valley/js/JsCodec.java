@@ -50,7 +50,8 @@ final class JsCodec implements Codec {
     }
 
     /** Decodes a downlink payload with the codec's {@code decodeDownlink}. */
-    DecodeResult decodeDownlink(byte[] payload, int fPort) {
+    @Override
+    public DecodeResult decodeDownlink(byte[] payload, int fPort) {
         return decodeWith(DECODE_DOWNLINK, "decodeDownlink", payload, fPort, System.currentTimeMillis());
     }
 

@@ -1,22 +1,30 @@
 package org.valley.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.valley.codec.Codec;
 import org.valley.codec.CodecCatalog;
 import org.valley.codec.CodecDefinition;
 import org.valley.codec.DecodeResult;
 import org.valley.codec.InvalidCodecException;
 import org.valley.frame.Hex;
+import org.valley.js.JsRuntime;
 import org.valley.json.Json;
+import org.valley.server.codecs.SelfTest;
 import org.valley.server.config.ValleyConfig;
 import org.valley.server.demo.Demo;
 import org.valley.server.demo.Simulator;
 import org.valley.server.http.Views;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The {@code valley} command. */
 @Command(name = "valley", mixinStandardHelpOptions = true, version = "Valley 0.1.0",
@@ -124,7 +132,7 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "decode", description = "Decode a payload with a codec, without a server.")
+    @Command(name = "decode", description = "Decode a payload with a codec, without a server; or run a codec's examples.")
     static final class Decode implements Callable<Integer> {
         @Option(names = "--grammar", description = "a Sigfox payload grammar config")
         String grammar;
@@ -132,31 +140,46 @@ public final class Main implements Runnable {
         @Option(names = "--builtin", description = "a built-in codec name, e.g. sensit-v3")
         String builtin;
 
-        @Option(names = "--hex", required = true, description = "the payload in hex")
+        @Option(names = "--codec", description = "a JavaScript codec file (decodeUplink, LoRa Alliance TS013)")
+        Path codecFile;
+
+        @Option(names = "--hex", description = "the payload in hex")
         String hex;
 
         @Option(names = "--fport", defaultValue = "-1", description = "the LoRaWAN port, if any")
         int fPort;
 
+        @Option(names = "--examples", description = "a device repository codec file (YAML) whose examples to run")
+        Path examples;
+
         @Override
-        public Integer call() {
-            if ((grammar == null) == (builtin == null)) {
-                System.err.println("give exactly one of --grammar or --builtin");
+        public Integer call() throws IOException {
+            int given = (grammar == null ? 0 : 1) + (builtin == null ? 0 : 1) + (codecFile == null ? 0 : 1);
+            if (given != 1 || (hex == null) == (examples == null)) {
+                System.err.println("give exactly one of --grammar, --builtin or --codec, and --hex or --examples");
                 return 2;
             }
-            CodecDefinition d = grammar != null
-                    ? new CodecDefinition("cli", null, "sigfox-grammar", grammar, 1, null)
-                    : new CodecDefinition("cli", null, "builtin", builtin, 1, null);
-            try {
-                DecodeResult result = new CodecCatalog().compile(d).decode(Hex.decode(hex), fPort);
-                switch (result) {
-                    case DecodeResult.Decoded ok -> System.out.println(Json.write(Views.decodeResult(ok)));
-                    case DecodeResult.Rejected no -> {
-                        System.out.println(Json.write(Views.decodeResult(no)));
-                        return 1;
-                    }
+            CodecDefinition d;
+            if (grammar != null) {
+                d = new CodecDefinition("cli", null, "sigfox-grammar", grammar, 1, null);
+            } else if (builtin != null) {
+                d = new CodecDefinition("cli", null, "builtin", builtin, 1, null);
+            } else {
+                d = new CodecDefinition(codecFile.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_"), null,
+                        JsRuntime.KIND, Files.readString(codecFile), 1, null);
+            }
+            try (JsRuntime js = new JsRuntime()) {
+                Codec codec = new CodecCatalog(Map.of(JsRuntime.KIND, js)).compile(d);
+                if (examples != null) {
+                    var file = new ObjectMapper(new YAMLFactory()).readTree(examples.toFile());
+                    var outcomes = SelfTest.run(codec, SelfTest.fromCodecFile(file, examples.getFileName().toString()));
+                    var view = Views.selfTest(outcomes);
+                    System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(view));
+                    return outcomes.stream().allMatch(SelfTest.Outcome::passed) ? 0 : 1;
                 }
-                return 0;
+                DecodeResult result = codec.decode(Hex.decode(hex), fPort, System.currentTimeMillis());
+                System.out.println(Json.write(Views.decodeResult(result)));
+                return result instanceof DecodeResult.Decoded ? 0 : 1;
             } catch (InvalidCodecException | IllegalArgumentException e) {
                 System.err.println(e.getMessage());
                 return 2;

@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import org.valley.codec.CodecCatalog;
 import org.valley.device.DeviceDirectory;
 import org.valley.journal.Journal;
+import org.valley.js.JsRuntime;
 import org.valley.projection.Projection;
 import org.valley.server.auth.Keys;
 import org.valley.server.auth.Tenancy;
@@ -58,10 +60,12 @@ public final class ValleyNode implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final int port;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
+    private final JsRuntime js;
 
     private ValleyNode(ValleyConfig config, String adminKey, boolean generated, EmbeddedStore store, Journal journal,
             Projection projection, Vertx vertx, PrometheusMeterRegistry metrics, int port,
-            java.util.concurrent.ScheduledExecutorService housekeeping) {
+            java.util.concurrent.ScheduledExecutorService housekeeping, JsRuntime js) {
+        this.js = js;
         this.config = config;
         this.adminKey = adminKey;
         this.adminKeyGenerated = generated;
@@ -85,7 +89,14 @@ public final class ValleyNode implements AutoCloseable {
         EmbeddedStore store = EmbeddedStore.open(data.resolve("store"));
         DeviceDirectory directory = new DeviceDirectory();
         store.catalog().devices().forEach(directory::put);
-        CodecCatalog codecCatalog = new CodecCatalog();
+        JsRuntime js = new JsRuntime();
+        if (js.mode().equals("optimizing")) {
+            LOG.info("JavaScript codecs: GraalJS {} with the Graal compiler (optimizing)", js.version());
+        } else {
+            LOG.info("JavaScript codecs: GraalJS {} interpreted; start through ./valley (or with -XX:+EnableJVMCI and "
+                    + "the Graal compiler on --upgrade-module-path) for compiled codecs", js.version());
+        }
+        CodecCatalog codecCatalog = new CodecCatalog(Map.of(JsRuntime.KIND, js));
         Tenancy tenancy = new Tenancy(store.catalog(), clock, key[0]);
         CodecService codecs = new CodecService(store.catalog(), codecCatalog, tenancy, clock);
 
@@ -171,6 +182,7 @@ public final class ValleyNode implements AutoCloseable {
             journal.close();
             projection.close();
             store.close();
+            js.close();
             throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         var housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
@@ -183,7 +195,7 @@ public final class ValleyNode implements AutoCloseable {
             }
         }, 10, 10, TimeUnit.SECONDS);
         return new ValleyNode(config, key[0], generated, store, journal, projection, vertx, metrics, bound[0],
-                housekeeping);
+                housekeeping, js);
     }
 
     /**
@@ -250,5 +262,6 @@ public final class ValleyNode implements AutoCloseable {
         journal.close();
         projection.close();
         store.close();
+        js.close();
     }
 }

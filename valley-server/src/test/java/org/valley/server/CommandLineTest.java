@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code valley decode} decodes a payload from the command line, with the same codecs as the server. */
+/**
+ * {@code valley decode} decodes a payload from the command line, with the same codecs as the server,
+ * and runs a codec file's examples.
+ */
 class CommandLineTest {
 
     private record Run(int exit, String out) {}
@@ -50,5 +53,25 @@ class CommandLineTest {
     void decode_invalidGrammar_exitsWithUsageError() {
         assertThat(run("decode", "--grammar", "x::uint:99", "--hex", "00").exit()).isEqualTo(2);
         assertThat(run("decode", "--hex", "00").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void decode_javascriptCodecFile_withPort_printsItsOutput() {
+        Run r = run("decode", "--codec", "../examples/codecs/elsys.js", "--hex", "0100E20229030127051102", "--fport", "1");
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("\"temperature\":22.6", "\"humidity\":41", "\"occupancy\":2");
+    }
+
+    @Test
+    void decode_examplesOfACodecFile_areRunAsASelfTest() {
+        Run ok = run("decode", "--codec", "../examples/codecs/browan-tbdw100.js",
+                "--examples", "../examples/codecs/browan-tbdw100.yaml");
+        Run wrong = run("decode", "--codec", "../examples/codecs/elsys.js",
+                "--examples", "../examples/codecs/browan-tbdw100.yaml");
+
+        assertThat(ok.exit()).as(ok.out()).isZero();
+        assertThat(ok.out()).contains("\"passed\" : 4", "\"failed\" : 0");
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.out()).contains("\"failed\" : 4", "differences");
     }
 }

@@ -1,15 +1,19 @@
 package org.valley.server.codecs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.valley.codec.Codec;
 import org.valley.codec.CodecCatalog;
 import org.valley.codec.CodecDefinition;
 import org.valley.codec.DecodeResult;
+import org.valley.codec.EncodeResult;
 import org.valley.codec.InvalidCodecException;
 import org.valley.frame.Hex;
 import org.valley.server.auth.Principal;
@@ -25,7 +29,10 @@ import org.valley.store.Catalog;
  */
 public final class CodecService {
 
-    private static final Set<String> KINDS = Set.of("sigfox-grammar", "builtin");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** A saved codec version and the outcome of its examples (empty when it has none). */
+    public record Saved(CodecDefinition definition, List<SelfTest.Outcome> selfTest) {}
 
     private final Catalog catalog;
     private final CodecCatalog compiled;
@@ -49,36 +56,90 @@ public final class CodecService {
         }
     }
 
-    /** Creates a codec (version 1), or 409 when the id is taken. */
-    public synchronized CodecDefinition create(Principal who, JsonNode body) {
+    /**
+     * Creates a codec (version 1), or 409 when the id is taken. Examples given with it (a list in
+     * {@code examples}, or a device repository codec file in {@code codecFile}) are kept with the
+     * version and run at once.
+     */
+    public synchronized Saved create(Principal who, JsonNode body) {
         String id = Fields.id(body, "id");
         if (current.containsKey(id)) {
             throw Problem.conflict("id", "codec '" + id + "' already exists; PUT /api/v1/codecs/" + id + " makes a new version");
         }
         String tenant = owner(who, Fields.optionalString(body, "tenant"));
-        return install(new CodecDefinition(id, tenant, kind(body), bodyOf(body), 1, clock.instant()));
+        String kind = kind(body);
+        return install(new CodecDefinition(id, tenant, kind, bodyOf(body, kind), 1, clock.instant(), examples(body, null)));
     }
 
-    /** Changes a codec: a new version with the new definition. */
-    public synchronized CodecDefinition update(Principal who, String id, JsonNode body) {
+    /** Changes a codec: a new version with the new definition (and the previous examples unless new ones are given). */
+    public synchronized Saved update(Principal who, String id, JsonNode body) {
         CodecDefinition previous = visible(who, id);
         if (!who.owns(previous.tenant()) && !(previous.tenant() == null && who.isOperator())) {
             throw Problem.forbidden("only the operator or its tenant may change codec '" + id + "'");
         }
-        return install(new CodecDefinition(id, previous.tenant(), kind(body), bodyOf(body), previous.version() + 1,
-                clock.instant()));
+        String kind = kind(body);
+        return install(new CodecDefinition(id, previous.tenant(), kind, bodyOf(body, kind), previous.version() + 1,
+                clock.instant(), examples(body, previous.examples())));
     }
 
-    private CodecDefinition install(CodecDefinition definition) {
+    private Saved install(CodecDefinition definition) {
+        Codec codec;
         try {
-            compiled.compile(definition);
+            codec = compiled.compile(definition);
         } catch (InvalidCodecException e) {
             throw Problem.invalid(e.field(), e.getMessage());
+        }
+        List<SelfTest.Outcome> outcomes;
+        try {
+            outcomes = SelfTest.run(codec, SelfTest.parse(definition.examples()));
+        } finally {
+            codec.close();
         }
         catalog.putCodec(definition);
         compiled.install(definition);
         current.put(definition.id(), definition);
-        return definition;
+        return new Saved(definition, outcomes);
+    }
+
+    /** Runs the examples of the codec's current version. */
+    public List<SelfTest.Outcome> selfTest(Principal who, String id) {
+        CodecDefinition d = visible(who, id);
+        return SelfTest.run(compiled.get(id).codec(), SelfTest.parse(d.examples()));
+    }
+
+    private static String examples(JsonNode body, String previous) {
+        JsonNode list = body.get("examples");
+        JsonNode file = body.get("codecFile");
+        if (list != null && !list.isNull() && file != null && !file.isNull()) {
+            throw Problem.invalid("examples", "give either field 'examples' or field 'codecFile', not both");
+        }
+        try {
+            if (list != null && !list.isNull()) {
+                return SelfTest.toJson(SelfTest.fromList(list, "examples"));
+            }
+            if (file != null && !file.isNull()) {
+                return SelfTest.toJson(SelfTest.fromCodecFile(codecFile(file), "codecFile"));
+            }
+        } catch (InvalidCodecException e) {
+            throw Problem.invalid(e.field(), e.getMessage());
+        }
+        return previous;
+    }
+
+    /** A device repository codec file: given as YAML text (as the repository keeps it) or as a JSON object. */
+    private static JsonNode codecFile(JsonNode file) {
+        if (file.isObject()) {
+            return file;
+        }
+        if (!file.isTextual()) {
+            throw Problem.invalid("codecFile", "field 'codecFile' must be the codec file's YAML text or a JSON object");
+        }
+        try {
+            return YAML.readTree(file.asText());
+        } catch (JsonProcessingException e) {
+            throw Problem.invalid("codecFile", "field 'codecFile' is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
+        }
     }
 
     private String owner(Principal who, String requested) {
@@ -88,23 +149,19 @@ public final class CodecService {
         return tenancy.actingTenant(who, requested);
     }
 
-    private static String kind(JsonNode body) {
+    private String kind(JsonNode body) {
         String kind = Fields.string(body, "kind");
-        if ("javascript".equals(kind)) {
-            throw Problem.invalid("kind", "field 'kind' javascript is not available on this server yet; use "
-                    + "sigfox-grammar or builtin");
-        }
-        if (!KINDS.contains(kind)) {
-            throw Problem.invalid("kind", "field 'kind' must be one of " + KINDS + ", got '" + kind + "'");
+        if (!compiled.kinds().contains(kind)) {
+            throw Problem.invalid("kind", "field 'kind' must be one of " + compiled.kinds() + ", got '" + kind + "'");
         }
         return kind;
     }
 
-    private static String bodyOf(JsonNode body) {
-        return switch (Fields.string(body, "kind")) {
+    private static String bodyOf(JsonNode body, String kind) {
+        return switch (kind) {
             case "sigfox-grammar" -> Fields.string(body, "config");
             case "builtin" -> Fields.string(body, "builtin");
-            default -> throw new IllegalStateException("kind checked before");
+            default -> Fields.string(body, "source");
         };
     }
 
@@ -139,10 +196,19 @@ public final class CodecService {
         Integer fPort = Fields.optionalInt(body, "fPort", 0, 255);
         CodecCatalog.Compiled c = compiled.get(id);
         try {
-            return c.codec().decode(payload, fPort == null ? -1 : fPort);
+            return c.codec().decode(payload, fPort == null ? -1 : fPort, clock.millis());
         } catch (RuntimeException e) {
             return new DecodeResult.Rejected(List.of("codec failed: " + e));
         }
+    }
+
+    /** Encodes downlink values with the current version of codec {@code id} ({@code encodeDownlink}). */
+    public EncodeResult encode(String id, Map<String, Object> data) {
+        CodecCatalog.Compiled c = compiled.get(id);
+        if (c == null) {
+            return new EncodeResult.Rejected(List.of("the device has no codec to encode downlink values"));
+        }
+        return c.codec().encodeDownlink(data);
     }
 
     /** Whether a device of {@code tenant} may use codec {@code id}. */

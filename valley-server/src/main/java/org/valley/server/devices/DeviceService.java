@@ -1,11 +1,14 @@
 package org.valley.server.devices;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import org.valley.codec.EncodeResult;
 import org.valley.device.Device;
 import org.valley.device.DeviceDirectory;
 import org.valley.device.NetworkRef;
@@ -25,8 +29,8 @@ import org.valley.server.auth.Tenancy;
 import org.valley.server.codecs.CodecService;
 import org.valley.server.http.Fields;
 import org.valley.server.http.Problem;
-import org.valley.store.Catalog;
 import org.valley.store.Catalog.Downlink;
+import org.valley.store.Catalog;
 import org.valley.store.FrameQueries;
 
 /**
@@ -49,6 +53,8 @@ public final class DeviceService {
     private final FrameQueries queries;
     private final LongSupplier lastDurable;
     private final InstantSource clock;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Map<String, Deque<Downlink>> queued = new ConcurrentHashMap<>();
 
     public DeviceService(Catalog catalog, DeviceDirectory directory, Tenancy tenancy, CodecService codecs,
@@ -227,10 +233,30 @@ public final class DeviceService {
         return queries.unclaimed(who.isOperator() ? null : who.tenant(), limit);
     }
 
-    /** Queues a downlink: exactly 8 bytes for a Sigfox device. */
+    /**
+     * Queues a downlink: {@code payloadHex} as is, or {@code data} encoded by the device codec's
+     * {@code encodeDownlink} (which may choose the port); exactly 8 bytes for a Sigfox device.
+     */
     public Downlink queueDownlink(Principal who, String id, JsonNode body) {
         Device d = owned(who, id);
-        byte[] payload = Fields.hex(body, "payloadHex");
+        Integer encodedPort = null;
+        byte[] payload;
+        if (body.hasNonNull("data") && !body.hasNonNull("payloadHex")) {
+            if (!body.get("data").isObject()) {
+                throw Problem.invalid("data", "field 'data' must be an object of values for the codec's encodeDownlink");
+            }
+            Map<String, Object> data = JSON.convertValue(body.get("data"), new TypeReference<LinkedHashMap<String, Object>>() {});
+            switch (codecs.encode(d.codec(), data)) {
+                case EncodeResult.Encoded e -> {
+                    payload = e.bytes();
+                    encodedPort = e.fPort() >= 0 ? e.fPort() : null;
+                }
+                case EncodeResult.Rejected r -> throw Problem.invalid("data", "field 'data' cannot be encoded by codec '"
+                        + d.codec() + "': " + String.join("; ", r.errors()));
+            }
+        } else {
+            payload = Fields.hex(body, "payloadHex");
+        }
         if (d.network().kind().equals("sigfox") && payload.length != 8) {
             throw Problem.invalid("payloadHex", "field 'payloadHex' must be exactly 8 bytes (16 hex digits) for a "
                     + "Sigfox device, got " + payload.length + " bytes");
@@ -239,6 +265,9 @@ public final class DeviceService {
             throw Problem.invalid("payloadHex", "field 'payloadHex' must be at most 242 bytes");
         }
         Integer fPort = Fields.optionalInt(body, "fPort", 1, 223);
+        if (fPort == null) {
+            fPort = encodedPort;
+        }
         Downlink downlink = new Downlink("dl-" + java.util.UUID.randomUUID(), d.id(), Hex.encode(payload), fPort,
                 "queued", clock.instant(), null);
         catalog.putDownlink(downlink);

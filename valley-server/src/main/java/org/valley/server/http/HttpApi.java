@@ -109,15 +109,18 @@ public final class HttpApi {
 
         CodecService c = p.codecs();
         r.post("/api/v1/codecs").handler(ctx -> blocking(ctx, 201,
-                () -> Views.codec(c.create(principal(ctx), Fields.object(bodyBytes(ctx))))));
+                () -> Views.saved(c.create(principal(ctx), Fields.object(bodyBytes(ctx))))));
         r.get("/api/v1/codecs").handler(ctx -> json(ctx, 200, c.list(principal(ctx)).stream().map(Views::codec).toList()));
         r.get("/api/v1/codecs/:id").handler(ctx -> json(ctx, 200, Views.codec(c.visible(principal(ctx), ctx.pathParam("id")))));
         r.put("/api/v1/codecs/:id").handler(ctx -> blocking(ctx, 200,
-                () -> Views.codec(c.update(principal(ctx), ctx.pathParam("id"), Fields.object(bodyBytes(ctx))))));
+                () -> Views.saved(c.update(principal(ctx), ctx.pathParam("id"), Fields.object(bodyBytes(ctx))))));
         r.get("/api/v1/codecs/:id/versions").handler(ctx -> blocking(ctx, 200,
                 () -> c.versions(principal(ctx), ctx.pathParam("id")).stream().map(Views::codec).toList()));
-        r.post("/api/v1/codecs/:id/test").handler(ctx -> json(ctx, 200,
-                Views.decodeResult(c.test(principal(ctx), ctx.pathParam("id"), Fields.object(bodyBytes(ctx))))));
+        // A JavaScript codec may run for its whole CPU-time limit: never on an event loop.
+        r.post("/api/v1/codecs/:id/test").handler(ctx -> blocking(ctx, 200,
+                () -> Views.decodeResult(c.test(principal(ctx), ctx.pathParam("id"), Fields.object(bodyBytes(ctx))))));
+        r.post("/api/v1/codecs/:id/self-test").handler(ctx -> blocking(ctx, 200,
+                () -> Views.selfTest(c.selfTest(principal(ctx), ctx.pathParam("id")))));
 
         DeviceService d = p.devices();
         r.post("/api/v1/devices").handler(ctx -> blocking(ctx, 201,

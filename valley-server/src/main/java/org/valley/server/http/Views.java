@@ -11,6 +11,8 @@ import java.util.Map;
 import org.valley.codec.CodecDefinition;
 import org.valley.codec.DecodeResult;
 import org.valley.device.Device;
+import org.valley.server.codecs.CodecService;
+import org.valley.server.codecs.SelfTest;
 import org.valley.server.devices.DeviceService.DeviceHealth;
 import org.valley.store.Catalog;
 import org.valley.store.FrameQueries;
@@ -72,6 +74,36 @@ public final class Views {
         }
         m.put("version", d.version());
         m.put("updatedAt", time(d.updatedAt()));
+        m.put("examples", SelfTest.parse(d.examples()).size());
+        return m;
+    }
+
+    /** A codec version just saved, with the outcome of its examples. */
+    public static Map<String, Object> saved(CodecService.Saved saved) {
+        Map<String, Object> m = codec(saved.definition());
+        if (!saved.selfTest().isEmpty()) {
+            m.put("selfTest", selfTest(saved.selfTest()));
+        }
+        return m;
+    }
+
+    /** Examples run as a self-test: counts, and each example with what differed. */
+    public static Map<String, Object> selfTest(List<SelfTest.Outcome> outcomes) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        long passed = outcomes.stream().filter(SelfTest.Outcome::passed).count();
+        m.put("passed", passed);
+        m.put("failed", outcomes.size() - passed);
+        m.put("examples", outcomes.stream().map(o -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("description", o.example().description());
+            e.put("function", o.example().function().section());
+            e.put("passed", o.passed());
+            e.put("input", o.example().input());
+            e.put("expected", o.example().output());
+            e.put("actual", o.actual());
+            e.put("differences", o.differences());
+            return e;
+        }).toList());
         return m;
     }
 

@@ -81,26 +81,28 @@ final class EmbeddedCatalog implements Catalog {
     }
 
     private static CodecDefinition codec(ResultSet r) throws SQLException {
-        return new CodecDefinition(r.getString(1), r.getString(3), r.getString(4), r.getString(5), r.getInt(2), instant(r, 6));
+        return new CodecDefinition(r.getString(1), r.getString(3), r.getString(4), r.getString(5), r.getInt(2), instant(r, 6),
+                r.getString(7));
     }
 
     @Override
     public List<CodecDefinition> codecs() {
         return query("""
-                select id, version, tenant, kind, body, updated_at from codecs c
+                select id, version, tenant, kind, body, updated_at, examples from codecs c
                 where version = (select max(version) from codecs d where d.id = c.id) order by id""",
                 EmbeddedCatalog::codec);
     }
 
     @Override
     public List<CodecDefinition> codecVersions(String id) {
-        return query("select id, version, tenant, kind, body, updated_at from codecs where id = ? order by version",
+        return query("select id, version, tenant, kind, body, updated_at, examples from codecs where id = ? order by version",
                 EmbeddedCatalog::codec, id);
     }
 
     @Override
     public void putCodec(CodecDefinition d) {
-        update("insert into codecs values (?, ?, ?, ?, ?, ?)", d.id(), d.version(), d.tenant(), d.kind(), d.body(), d.updatedAt());
+        update("insert into codecs(id, version, tenant, kind, body, updated_at, examples) values (?, ?, ?, ?, ?, ?, ?)",
+                d.id(), d.version(), d.tenant(), d.kind(), d.body(), d.updatedAt(), d.examples());
     }
 
     @Override

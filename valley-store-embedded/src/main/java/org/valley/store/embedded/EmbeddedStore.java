@@ -45,6 +45,7 @@ public final class EmbeddedStore implements AutoCloseable {
         """
         create table if not exists codecs(id varchar, version integer, tenant varchar, kind varchar, body varchar,
           updated_at timestamp_ms, primary key (id, version))""",
+        "alter table codecs add column if not exists examples varchar",
         """
         create table if not exists devices(id varchar primary key, name varchar, tenant varchar, network_kind varchar,
           network_id varchar, codec varchar, space varchar, role varchar, role_key varchar, created_at timestamp_ms)""",
