@@ -52,6 +52,9 @@ final class DiscardingStore implements ProjectionStore {
     }
 
     @Override
+    public void supersedeDecode(String tenant, String networkId, long extended, String deviceId) {}
+
+    @Override
     public void commit(long appliedPosition) {
         commits++;
     }

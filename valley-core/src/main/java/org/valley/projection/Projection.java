@@ -192,6 +192,62 @@ public final class Projection implements AutoCloseable {
         });
     }
 
+    /** Told how a re-decode advances: the frames it found, then after each chunk how many are done. */
+    public interface RedecodeProgress {
+        void found(int frames);
+
+        void decoded(int framesSoFar);
+    }
+
+    /** Frames re-decoded per turn of the projection thread: ingestion runs between two chunks. */
+    private static final int REDECODE_CHUNK = 500;
+
+    /**
+     * Decodes again, with the device's current codec version, its stored frames received in
+     * [{@code from}, {@code to}) (epoch milliseconds), replacing their decodes and readings. Runs on
+     * the projection thread a chunk at a time, each chunk committed atomically (a frame shows either
+     * its old decode or its new one), so frames arriving meanwhile are applied between chunks and
+     * nothing is lost. Running it twice gives the same result as running it once.
+     */
+    public CompletableFuture<Void> redecode(Device device, long from, long to, RedecodeProgress progress) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(() -> {
+            commit();
+            List<StoredFrame> frames = new ArrayList<>();
+            for (StoredFrame f : store.frames(device.tenant(), device.network().id())) {
+                if (f.time() >= from && f.time() < to) {
+                    frames.add(f);
+                }
+            }
+            progress.found(frames.size());
+            redecodeChunk(device, frames, 0, progress, done);
+        }).exceptionally(e -> {
+            done.completeExceptionally(e);
+            return null;
+        });
+        return done;
+    }
+
+    private void redecodeChunk(Device device, List<StoredFrame> frames, int start, RedecodeProgress progress,
+            CompletableFuture<Void> done) {
+        int end = Math.min(frames.size(), start + REDECODE_CHUNK);
+        FrameTrack track = track(device.tenant(), device.network().id());
+        for (StoredFrame f : frames.subList(start, end)) {
+            store.supersedeDecode(device.tenant(), device.network().id(), f.extended(), device.id());
+            decode(device, f.extended(), f.time(), f.payload(), track);
+        }
+        commit();
+        progress.decoded(end);
+        if (end == frames.size()) {
+            done.complete(null);
+        } else {
+            submit(() -> redecodeChunk(device, frames, end, progress, done)).exceptionally(e -> {
+                done.completeExceptionally(e);
+                return null;
+            });
+        }
+    }
+
     private void run() {
         List<Object> drained = new ArrayList<>(256);
         while (running || !queue.isEmpty()) {

@@ -45,6 +45,13 @@ public interface ProjectionStore {
     /** One decoded value: a Number, Boolean or String. */
     void reading(String deviceId, long ts, String key, Object value, long extended);
 
+    /**
+     * Marks a frame as decoded again: its decode and readings written by earlier batches are replaced
+     * by those written since the last commit. The replacement becomes visible at {@link #commit},
+     * atomically with it: a crash before the commit leaves the earlier decode in place.
+     */
+    void supersedeDecode(String tenant, String networkId, long extended, String deviceId);
+
     /** Makes every row since the last commit durable and records the last applied journal position. */
     void commit(long appliedPosition);
 

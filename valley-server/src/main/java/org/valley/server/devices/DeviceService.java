@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import org.valley.codec.CodecDefinition;
 import org.valley.codec.EncodeResult;
 import org.valley.device.Device;
 import org.valley.device.DeviceDirectory;
@@ -53,6 +54,7 @@ public final class DeviceService {
     private final FrameQueries queries;
     private final LongSupplier lastDurable;
     private final InstantSource clock;
+    private final Redecodes redecodes;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Deque<Downlink>> queued = new ConcurrentHashMap<>();
@@ -67,6 +69,7 @@ public final class DeviceService {
         this.queries = queries;
         this.lastDurable = lastDurable;
         this.clock = clock;
+        this.redecodes = new Redecodes(projection, clock);
         for (Downlink d : catalog.queuedDownlinks()) {
             queued.computeIfAbsent(d.deviceId(), k -> new ArrayDeque<>()).add(d);
         }
@@ -231,6 +234,34 @@ public final class DeviceService {
     public List<FrameQueries.FrameView> unclaimed(Principal who, int limit) {
         catchUp();
         return queries.unclaimed(who.isOperator() ? null : who.tenant(), limit);
+    }
+
+    /**
+     * Starts decoding the device's stored frames in [{@code from}, {@code to}) again with its codec's
+     * current version; waits up to {@code wait} for it to finish.
+     */
+    public Redecodes.Job redecode(Principal who, String id, Long from, Long to, Duration wait) {
+        Device d = owned(who, id);
+        if (d.codec() == null) {
+            throw Problem.invalid("codec", "device '" + id + "' has no codec to decode its frames with");
+        }
+        if (from != null && to != null && from >= to) {
+            throw Problem.invalid("to", "parameter 'to' must be after 'from'");
+        }
+        CodecDefinition codec = codecs.visible(who, d.codec());
+        Redecodes.Job job = redecodes.start(d, from, to, codec.id(), codec.version());
+        job.await(wait);
+        return job;
+    }
+
+    /** A re-decode job of a device the principal may see, or 404. */
+    public Redecodes.Job redecodeJob(Principal who, String jobId) {
+        Redecodes.Job job = redecodes.get(jobId);
+        if (job == null) {
+            throw Problem.notFound("no re-decode job '" + jobId + "'");
+        }
+        visible(who, job.device().id());
+        return job;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.valley.server.auth.Principal;
 import org.valley.server.auth.Tenancy;
 import org.valley.server.codecs.CodecService;
 import org.valley.server.devices.DeviceService;
+import org.valley.server.devices.Redecodes;
 import org.valley.server.ingest.sigfox.SigfoxIngest;
 import org.valley.store.Catalog;
 
@@ -154,6 +156,16 @@ public final class HttpApi {
             out.put("buckets", buckets);
             return out;
         }));
+        // Answers when done (200), or after 2 s with the job to follow (202 and its Location).
+        r.post("/api/v1/devices/:id/redecode").handler(ctx -> blocking(ctx, 200, () -> {
+            Redecodes.Job job = d.redecode(principal(ctx), ctx.pathParam("id"), Fields.time(q(ctx, "from"), "from"),
+                    Fields.time(q(ctx, "to"), "to"), Duration.ofSeconds(2));
+            return job.status().equals("running")
+                    ? new Reply(202, Views.redecode(job), "/api/v1/redecodes/" + job.id())
+                    : new Reply(200, Views.redecode(job), null);
+        }));
+        r.get("/api/v1/redecodes/:job").handler(ctx -> json(ctx, 200,
+                Views.redecode(d.redecodeJob(principal(ctx), ctx.pathParam("job")))));
         r.post("/api/v1/devices/:id/downlinks").handler(ctx -> blocking(ctx, 201, () -> Views.downlink(
                 d.queueDownlink(principal(ctx), ctx.pathParam("id"), Fields.object(bodyBytes(ctx))))));
         r.get("/api/v1/devices/:id/downlinks").handler(ctx -> blocking(ctx, 200,
@@ -250,10 +262,18 @@ public final class HttpApi {
         return i;
     }
 
+    /** A blocking handler's answer when its status or headers depend on the work's outcome. */
+    private record Reply(int status, Object body, String location) {}
+
     private static void blocking(RoutingContext ctx, int status, Callable<Object> work) {
         ctx.vertx().executeBlocking(work, false).onComplete(ar -> {
             if (ar.succeeded()) {
-                if (status == 204) {
+                if (ar.result() instanceof Reply reply) {
+                    if (reply.location() != null) {
+                        ctx.response().putHeader("location", reply.location());
+                    }
+                    json(ctx, reply.status(), reply.body());
+                } else if (status == 204) {
                     ctx.response().setStatusCode(204).end();
                 } else {
                     json(ctx, status, ar.result());

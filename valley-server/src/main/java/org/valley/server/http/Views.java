@@ -14,6 +14,7 @@ import org.valley.device.Device;
 import org.valley.server.codecs.CodecService;
 import org.valley.server.codecs.SelfTest;
 import org.valley.server.devices.DeviceService.DeviceHealth;
+import org.valley.server.devices.Redecodes;
 import org.valley.store.Catalog;
 import org.valley.store.FrameQueries;
 
@@ -75,6 +76,26 @@ public final class Views {
         m.put("version", d.version());
         m.put("updatedAt", time(d.updatedAt()));
         m.put("examples", SelfTest.parse(d.examples()).size());
+        return m;
+    }
+
+    /** A re-decode job and its progress. */
+    public static Map<String, Object> redecode(Redecodes.Job job) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", job.id());
+        m.put("device", job.device().id());
+        m.put("from", job.from() == null ? null : time(Instant.ofEpochMilli(job.from())));
+        m.put("to", job.to() == null ? null : time(Instant.ofEpochMilli(job.to())));
+        m.put("codec", job.codec());
+        m.put("codecVersion", job.codecVersion());
+        m.put("status", job.status());
+        m.put("frames", job.frames() < 0 ? null : job.frames());
+        m.put("decoded", job.decoded());
+        m.put("startedAt", time(job.startedAt()));
+        m.put("finishedAt", time(job.finishedAt()));
+        if (job.error() != null) {
+            m.put("error", job.error());
+        }
         return m;
     }
 

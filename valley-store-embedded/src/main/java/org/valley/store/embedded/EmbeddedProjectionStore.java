@@ -36,6 +36,9 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     private DuckDBAppender decodes;
     private DuckDBAppender readings;
     private long batch;
+    private final List<Superseded> superseded = new ArrayList<>();
+
+    private record Superseded(String tenant, String networkId, long extended, String deviceId) {}
     private long rows;
 
     EmbeddedProjectionStore(DuckDBConnection connection) {
@@ -243,6 +246,16 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     }
 
     @Override
+    public void supersedeDecode(String tenant, String networkId, long extended, String deviceId) {
+        superseded.add(new Superseded(tenant, networkId, extended, deviceId));
+    }
+
+    /**
+     * Flushes the appenders (their rows carry this batch's number, so recovery drops them until the
+     * batch is recorded), then in one transaction deletes the decodes and readings this batch
+     * supersedes and records the batch as complete.
+     */
+    @Override
     public void commit(long appliedPosition) {
         try {
             frames.flush();
@@ -250,15 +263,58 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             frameMeta.flush();
             decodes.flush();
             readings.flush();
+            boolean transaction = !superseded.isEmpty();
+            if (transaction) {
+                connection.setAutoCommit(false);
+                deleteSuperseded();
+            }
             try (PreparedStatement p = connection.prepareStatement(
                     "insert or replace into meta values ('batch', ?), ('applied', ?)")) {
                 p.setLong(1, batch);
                 p.setLong(2, appliedPosition);
                 p.executeUpdate();
             }
+            if (transaction) {
+                connection.commit();
+                connection.setAutoCommit(true);
+                superseded.clear();
+            }
             batch++;
         } catch (SQLException e) {
+            try {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                    connection.setAutoCommit(true);
+                }
+            } catch (SQLException ignored) {
+                // the original failure is what the caller needs to see
+            }
             throw new StoreException("committing batch " + batch, e);
+        }
+    }
+
+    /** One pass over each table, joined with the superseded frames, however many there are. */
+    private void deleteSuperseded() throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("create temp table if not exists superseded(tenant varchar, network_id varchar, ext bigint, "
+                    + "device_id varchar)");
+            st.execute("delete from superseded");
+        }
+        try (PreparedStatement p = connection.prepareStatement("insert into superseded values (?, ?, ?, ?)")) {
+            for (Superseded s : superseded) {
+                p.setString(1, s.tenant());
+                p.setString(2, s.networkId());
+                p.setLong(3, s.extended());
+                p.setString(4, s.deviceId());
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+        try (Statement st = connection.createStatement()) {
+            st.execute("delete from decodes d using superseded s where d.tenant = s.tenant and d.network_id = s.network_id "
+                    + "and d.ext = s.ext and d.batch < " + batch);
+            st.execute("delete from readings r using superseded s where r.device_id = s.device_id and r.ext = s.ext "
+                    + "and r.batch < " + batch);
         }
     }
 

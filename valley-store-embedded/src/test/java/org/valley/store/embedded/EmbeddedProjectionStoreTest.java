@@ -70,4 +70,63 @@ class EmbeddedProjectionStoreTest {
             return r.getLong(1);
         }
     }
+
+    private static List<String> decodesAndReadings(Path dir) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("""
+                        select 'decode ' || ext || ' v' || codec_version || ' ' || decoded from decodes
+                        union all select 'reading ' || ext || ' ' || key || '=' || num from readings order by 1""")) {
+            List<String> out = new java.util.ArrayList<>();
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+            return out;
+        }
+    }
+
+    private static void decodeV(ProjectionStore p, long ext, int version, double value) {
+        p.decode("acme", "AB", ext, "d1", "c", version, "{\"v\":" + value + "}", null, 0);
+        p.reading("d1", 0, "v", value, ext);
+    }
+
+    @Test
+    void supersedeDecode_replacesTheFramesDecodeAndReadings_atTheCommit() throws Exception {
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore p = store.projection();
+            p.open();
+            for (int ext = 0; ext < 2; ext++) {
+                p.frame(ext, uplink(ext), ext, false);
+                decodeV(p, ext, 1, ext);
+            }
+            p.commit(1);
+            p.supersedeDecode("acme", "AB", 0, "d1");
+            decodeV(p, 0, 2, 10);
+            p.commit(1);
+        }
+        assertThat(decodesAndReadings(dir)).containsExactly(
+                "decode 0 v2 {\"v\":10.0}", "decode 1 v1 {\"v\":1.0}", "reading 0 v=10.0", "reading 1 v=1.0");
+    }
+
+    @Test
+    void supersedeDecode_crashBeforeTheCommit_keepsTheEarlierDecode() throws Exception {
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore p = store.projection();
+            p.open();
+            p.frame(0, uplink(0), 0, false);
+            decodeV(p, 0, 1, 0);
+            p.commit(0);
+        }
+        // the re-decode's rows reached the table (appenders flush on their own), its commit never ran
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
+                Statement s = c.createStatement()) {
+            s.execute("insert into decodes (batch, tenant, network_id, ext, device_id, codec_version, decoded) "
+                    + "values (2, 'acme', 'AB', 0, 'd1', 2, '{\"v\":10.0}')");
+            s.execute("insert into readings (batch, device_id, key, num, kind, ext) values (2, 'd1', 'v', 10, 0, 0)");
+        }
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            store.projection().open();
+        }
+        assertThat(decodesAndReadings(dir)).containsExactly("decode 0 v1 {\"v\":0.0}", "reading 0 v=0.0");
+    }
 }
