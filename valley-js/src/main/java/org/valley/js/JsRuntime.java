@@ -73,9 +73,11 @@ public final class JsRuntime implements CodecCompiler, AutoCloseable {
         return "Interpreted".equalsIgnoreCase(engine.getImplementationName()) ? "interpreter" : "optimizing";
     }
 
-    /** The GraalJS version in use. */
+    /** The GraalJS version in use (from the polyglot jar when the engine calls itself a development build). */
     public String version() {
-        return engine.getVersion();
+        String v = engine.getVersion();
+        String jar = Engine.class.getPackage().getImplementationVersion();
+        return v.toLowerCase(java.util.Locale.ROOT).contains("development") && jar != null ? jar : v;
     }
 
     public JsLimits limits() {
