@@ -1,6 +1,5 @@
 package org.valley.js;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -57,7 +56,7 @@ final class JsCodec implements Codec {
 
     private DecodeResult decodeWith(int op, String function, byte[] payload, int fPort, long recvTime) {
         try {
-            return Results.decoded(function, call(op, new String(payload, StandardCharsets.ISO_8859_1), fPort, recvTime, null));
+            return Results.decoded(function, call(op, jsonArray(payload), fPort, recvTime, null));
         } catch (Sandbox.CallFailed e) {
             return new DecodeResult.Rejected(List.of(e.getMessage()));
         }
@@ -66,7 +65,7 @@ final class JsCodec implements Codec {
     @Override
     public EncodeResult encodeDownlink(Map<String, Object> data) {
         try {
-            return Results.encoded(call(ENCODE_DOWNLINK, "", -1, 0, Results.toJson(data)));
+            return Results.encoded(call(ENCODE_DOWNLINK, "[]", -1, 0, Results.toJson(data)));
         } catch (Sandbox.CallFailed | IllegalArgumentException e) {
             return new EncodeResult.Rejected(List.of(e.getMessage()));
         }
@@ -74,11 +73,23 @@ final class JsCodec implements Codec {
 
     /** The names of the TS013 functions the source defines, comma-separated. */
     String functions() throws Sandbox.CallFailed {
-        String names = call(FUNCTIONS, "", -1, 0, null);
+        String names = call(FUNCTIONS, "[]", -1, 0, null);
         return names == null ? "" : names;
     }
 
-    private String call(int op, String latin1, int fPort, long recvTime, String dataJson) throws Sandbox.CallFailed {
+    /** The payload as a JSON array of integers 0-255. */
+    private static String jsonArray(byte[] payload) {
+        StringBuilder b = new StringBuilder(2 + payload.length * 4).append('[');
+        for (int i = 0; i < payload.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(payload[i] & 0xff);
+        }
+        return b.append(']').toString();
+    }
+
+    private String call(int op, String bytesJson, int fPort, long recvTime, String dataJson) throws Sandbox.CallFailed {
         if (closed) {
             throw new Sandbox.CallFailed("the codec version was replaced while this call waited");
         }
@@ -95,7 +106,7 @@ final class JsCodec implements Codec {
             if (sandbox == null) {
                 sandbox = runtime.newSandbox(source);
             }
-            String out = sandbox.call(op, latin1, fPort, recvTime, dataJson);
+            String out = sandbox.call(op, bytesJson, fPort, recvTime, dataJson);
             if (out != null && out.length() > outputChars) {
                 throw new Sandbox.CallFailed("the codec's result is " + out.length() + " characters of JSON; the limit is "
                         + outputChars);

@@ -16,6 +16,7 @@ import org.valley.codec.EncodeResult;
 final class Results {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectReader ANY = JSON.readerFor(Object.class);
 
     private Results() {}
 
@@ -78,7 +79,7 @@ final class Results {
         }
         Object parsed;
         try {
-            parsed = JSON.readValue(json, Object.class);
+            parsed = ANY.readValue(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(function + " returned a value that is not JSON: " + abbreviate(json));
         }

@@ -73,10 +73,10 @@ final class Sandbox implements AutoCloseable {
      * first {@value #WARM_UP_CALLS} calls of a context run under the setup limit: they specialise
      * the engine's code for the codec, which on a cold engine costs far more than a call.
      */
-    String call(int op, String latin1, int fPort, long recvTime, String dataJson) throws CallFailed {
+    String call(int op, String bytesJson, int fPort, long recvTime, String dataJson) throws CallFailed {
         boolean warmingUp = calls++ < WARM_UP_CALLS;
         return guarded(warmingUp ? setupNanos : callNanos, warmingUp, () -> {
-            Value v = entry.execute(op, latin1, fPort, (double) recvTime, dataJson);
+            Value v = entry.execute(op, bytesJson, fPort, (double) recvTime, dataJson);
             return v.isNull() ? null : v.asString();
         });
     }

@@ -7,14 +7,6 @@
     var parse = JSON.parse;
     var NativeDate = Date;
 
-    function bytesOf(latin1) {
-        var bytes = new Array(latin1.length);
-        for (var i = 0; i < latin1.length; i++) {
-            bytes[i] = latin1.charCodeAt(i);
-        }
-        return bytes;
-    }
-
     function named(name) {
         var fn = global[name];
         if (typeof fn !== 'function') {
@@ -24,7 +16,9 @@
     }
 
     // op: 0 decodeUplink, 1 encodeDownlink, 2 decodeDownlink, 3 names of the defined functions.
-    return function (op, latin1, fPort, recvTime, dataJson) {
+    // bytesJson is the payload as a JSON array of integers: JSON.parse is one call into the engine's
+    // own (compiled) code, where a loop over the bytes would be interpreted on a stock JDK.
+    return function (op, bytesJson, fPort, recvTime, dataJson) {
         if (op === 3) {
             return ['decodeUplink', 'encodeDownlink', 'decodeDownlink']
                 .filter(function (n) { return typeof global[n] === 'function'; }).join(',');
@@ -33,7 +27,7 @@
         if (op === 1) {
             result = named('encodeDownlink')({data: parse(dataJson)});
         } else {
-            var input = {bytes: bytesOf(latin1), fPort: fPort < 0 ? undefined : fPort, recvTime: new NativeDate(recvTime)};
+            var input = {bytes: parse(bytesJson), fPort: fPort < 0 ? undefined : fPort, recvTime: new NativeDate(recvTime)};
             result = named(op === 0 ? 'decodeUplink' : 'decodeDownlink')(input);
         }
         var text = stringify(result);
