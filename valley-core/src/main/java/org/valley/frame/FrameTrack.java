@@ -37,7 +37,7 @@ public final class FrameTrack {
 
     private static final int WINDOW = 64;
 
-    private final int modulus;
+    private final long modulus;
     private long high = Long.MIN_VALUE;
     private long low;
     private long highTime;
@@ -49,8 +49,8 @@ public final class FrameTrack {
     private long lastSeen;
     private float battery = Float.NaN;
 
-    /** @param modulus the width of the network's counter (4096 for Sigfox) */
-    public FrameTrack(int modulus) {
+    /** @param modulus the width of the network's counter (4096 for Sigfox, 2^32 for LoRaWAN) */
+    public FrameTrack(long modulus) {
         if (modulus < 2 * WINDOW) {
             throw new IllegalArgumentException("modulus must be at least " + 2 * WINDOW + ", got " + modulus);
         }
@@ -63,7 +63,7 @@ public final class FrameTrack {
      * @return {@link #NEW}, {@link #RESTART}, {@link #DUPLICATE} or {@link #UNKNOWN}; {@link #lastExtended()}
      *     then holds the frame's extended sequence number
      */
-    public int observe(int seq, long time) {
+    public int observe(long seq, long time) {
         if (seq < 0 || seq >= modulus) {
             throw new IllegalArgumentException("seq must be in 0.." + (modulus - 1) + ", got " + seq);
         }
@@ -76,16 +76,16 @@ public final class FrameTrack {
             lastExtended = seq;
             return NEW;
         }
-        int delta = Math.floorMod(seq - (int) Math.floorMod(high, (long) modulus), modulus);
+        long delta = Math.floorMod(seq - Math.floorMod(high, modulus), modulus);
         if (delta == 0) {
             return duplicate(high);
         }
         if (delta <= modulus / 2) {
             advance(delta, time);
-            lost += delta - 1;
+            lost += (int) Math.min(Integer.MAX_VALUE, delta - 1);
             return NEW;
         }
-        int back = modulus - delta;
+        long back = modulus - delta;
         long extended = high - back;
         if (back < WINDOW) {
             long bit = 1L << back;
@@ -121,7 +121,7 @@ public final class FrameTrack {
         duplicates++;
     }
 
-    private void advance(int delta, long time) {
+    private void advance(long delta, long time) {
         window = delta >= WINDOW ? 1 : (window << delta) | 1;
         high += delta;
         highTime = time;
@@ -197,7 +197,7 @@ public final class FrameTrack {
         return battery;
     }
 
-    public int modulus() {
+    public long modulus() {
         return modulus;
     }
 }

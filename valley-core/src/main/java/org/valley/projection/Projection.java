@@ -1,6 +1,7 @@
 package org.valley.projection;
 
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.valley.frame.Reception;
 import org.valley.frame.Uplink;
 import org.valley.frame.UplinkKind;
 import org.valley.json.Json;
+import org.valley.json.JsonReader;
 import org.valley.store.ProjectionStore;
 import org.valley.store.ProjectionStore.StoredFrame;
 import org.valley.store.ProjectionStore.TrackState;
@@ -49,6 +51,7 @@ public final class Projection implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Projection.class.getName());
     private static final int SIGFOX_MODULUS = 4096;
+    private static final long LORAWAN_MODULUS = 1L << 32;
 
     /**
      * One journal entry handed to the projection.
@@ -98,7 +101,7 @@ public final class Projection implements AutoCloseable {
         this.room = new Semaphore(queueCapacity);
         ProjectionStore.Resume resume = store.open();
         for (TrackState t : resume.tracks()) {
-            FrameTrack track = new FrameTrack(SIGFOX_MODULUS);
+            FrameTrack track = new FrameTrack(t.lorawan() ? LORAWAN_MODULUS : SIGFOX_MODULUS);
             track.restore(t.highest(), t.highestTime(), t.window(), t.frames(), t.duplicates(), t.lost(),
                     t.lastSeen(), t.battery());
             tracks.computeIfAbsent(t.tenant(), k -> new ConcurrentHashMap<>()).put(t.networkId(), track);
@@ -186,7 +189,7 @@ public final class Projection implements AutoCloseable {
             List<StoredFrame> stored = store.frames(device.tenant(), device.network().id());
             FrameTrack track = track(device.tenant(), device.network().id());
             for (StoredFrame f : stored) {
-                decode(device, f.extended(), f.time(), f.payload(), track);
+                decode(device, f.extended(), f.time(), f.payload(), f.fPort(), f.kind(), track);
             }
             commit();
         });
@@ -245,6 +248,18 @@ public final class Projection implements AutoCloseable {
 
     /** Applies one uplink, the journal entry at {@code position}. */
     private void apply(long position, Uplink uplink) {
+        switch (uplink.kind().role()) {
+            case FRAME, ENRICHMENT -> frame(position, uplink);
+            case JOIN -> track(uplink).seen(uplink.receivedAt());
+            case EVENT -> {
+                // kept in the journal; network events are not frames of the device
+            }
+        }
+        pendingPosition = Math.max(pendingPosition, position);
+    }
+
+    /** The frame track of the uplink's network id, made on first use with the width of its network's counter. */
+    private FrameTrack track(Uplink uplink) {
         String networkId = uplink.networkId();
         // get before computeIfAbsent: nearly every uplink finds its track, and a plain get is cheaper.
         Map<String, FrameTrack> ofTenant = tracks.get(uplink.tenant());
@@ -253,8 +268,14 @@ public final class Projection implements AutoCloseable {
         }
         FrameTrack track = ofTenant.get(networkId);
         if (track == null) {
-            track = ofTenant.computeIfAbsent(networkId, k -> new FrameTrack(SIGFOX_MODULUS));
+            long modulus = uplink.kind().lorawan() ? LORAWAN_MODULUS : SIGFOX_MODULUS;
+            track = ofTenant.computeIfAbsent(networkId, k -> new FrameTrack(modulus));
         }
+        return track;
+    }
+
+    private void frame(long position, Uplink uplink) {
+        FrameTrack track = track(uplink);
         track.seen(uplink.receivedAt());
         boolean advanced = uplink.kind() == UplinkKind.SIGFOX_ADVANCED;
         int outcome;
@@ -285,12 +306,11 @@ public final class Projection implements AutoCloseable {
             store.frame(position, uplink, extended, outcome == FrameTrack.RESTART);
             frames.incrementAndGet();
             pending++;
-            Device device = devices.byNetworkId(networkId);
+            Device device = devices.byNetworkId(uplink.networkId());
             if (device != null && device.tenant().equals(uplink.tenant())) {
-                decode(device, extended, uplink.time(), uplink.payload(), track);
+                decode(device, extended, uplink.time(), uplink.payload(), uplink.fPort(), uplink.kind(), track);
             }
         }
-        pendingPosition = Math.max(pendingPosition, position);
     }
 
     /**
@@ -307,14 +327,19 @@ public final class Projection implements AutoCloseable {
         return FrameTrack.NEW;
     }
 
-    private void decode(Device device, long extended, long time, byte[] payload, FrameTrack track) {
+    private void decode(Device device, long extended, long time, byte[] payload, int fPort, UplinkKind kind,
+            FrameTrack track) {
+        if (kind == UplinkKind.JSON_VALUES) {
+            values(device, extended, payload);
+            return;
+        }
         CodecCatalog.Compiled compiled = codecs.get(device.codec());
         if (compiled == null) {
             return;
         }
         DecodeResult result;
         try {
-            result = compiled.codec().decode(payload, -1);
+            result = compiled.codec().decode(payload, fPort);
         } catch (RuntimeException e) {
             result = new DecodeResult.Rejected(List.of("codec failed: " + e));
         }
@@ -338,6 +363,30 @@ public final class Projection implements AutoCloseable {
                 pending++;
             }
         }
+    }
+
+    /**
+     * Stores readings sent as JSON, which need no codec: the payload is the list of {@code {ts,
+     * values}} the edge validated and wrote ({@link UplinkKind#JSON_VALUES}).
+     */
+    private void values(Device device, long extended, byte[] payload) {
+        String text = new String(payload, StandardCharsets.UTF_8);
+        long now = clock.millis();
+        try {
+            for (Object element : (List<?>) JsonReader.read(text)) {
+                Map<?, ?> reading = (Map<?, ?>) element;
+                @SuppressWarnings("unchecked")
+                Map<String, Object> values = (Map<String, Object>) reading.get("values");
+                flatten(device.id(), ((Number) reading.get("ts")).longValue(), "", values, extended);
+            }
+            store.decode(device.tenant(), device.network().id(), extended, device.id(), null, 0, text, null, now);
+        } catch (RuntimeException e) {
+            // the edge wrote this payload: only a journal from another build could get here
+            decodeErrors.incrementAndGet();
+            store.decode(device.tenant(), device.network().id(), extended, device.id(), null, 0, null,
+                    "stored JSON values are not readable: " + e.getMessage(), now);
+        }
+        pending++;
     }
 
     private void flatten(String deviceId, long time, String prefix, Map<String, Object> data, long extended) {

@@ -3,6 +3,7 @@ package org.valley.store;
 import java.util.List;
 import org.valley.frame.Reception;
 import org.valley.frame.Uplink;
+import org.valley.frame.UplinkKind;
 
 /**
  * Where the projection writes frames, receptions, decodes and readings. Written by one thread (the
@@ -20,10 +21,14 @@ public interface ProjectionStore {
     /** Where to resume: the journal position of the last applied uplink (-1 for none), and the tracks. */
     record Resume(long appliedPosition, List<TrackState> tracks) {}
 
-    /** The saved state of the frame track of one network id in one tenant. */
+    /**
+     * The saved state of the frame track of one network id in one tenant; {@code lorawan} when its
+     * frames came from a LoRaWAN network (a 32-bit counter).
+     */
     record TrackState(
             String tenant,
             String networkId,
+            boolean lorawan,
             long highest,
             long highestTime,
             long window,
@@ -55,7 +60,7 @@ public interface ProjectionStore {
     List<StoredFrame> frames(String tenant, String networkId);
 
     /** A stored frame as the projection needs it to decode it again. */
-    record StoredFrame(String networkId, long extended, long time, byte[] payload) {}
+    record StoredFrame(String networkId, long extended, long time, byte[] payload, int fPort, UplinkKind kind) {}
 
     /** Rows written since start, for metrics (read from another thread: an approximate figure). */
     default long rowsWritten() {

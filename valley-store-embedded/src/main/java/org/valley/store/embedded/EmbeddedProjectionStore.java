@@ -12,6 +12,7 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.valley.frame.Reception;
 import org.valley.frame.Uplink;
+import org.valley.frame.UplinkKind;
 import org.valley.store.ProjectionStore;
 
 /**
@@ -106,11 +107,12 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         try (Statement s = connection.createStatement();
                 ResultSet r = s.executeQuery("""
                         with g as (
-                          select tenant, network_id, ext, time, restart,
+                          select tenant, network_id, ext, time, restart, kind,
                                  lag(ext) over (partition by tenant, network_id order by ext) prev
                           from frames where ext >= 0),
                         f as (
                           select tenant, network_id, max(ext) hi, epoch_ms(arg_max(time, ext)) hi_time, count(*) n,
+                                 bool_or(coalesce(kind, 1) in (3, 6)) lorawan,
                                  sum(case when prev is null or restart then 0 else ext - prev - 1 end) lost
                           from g group by tenant, network_id),
                         u as (select tenant, network_id, count(*) n from frames where ext < 0 group by tenant, network_id),
@@ -118,7 +120,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
                         d as (select tenant, network_id, count(*) n, epoch_ms(max(received_at)) last_seen
                               from receptions where not advanced group by tenant, network_id)
                         select k.tenant, k.network_id, f.hi, f.hi_time, coalesce(f.n, 0) + coalesce(u.n, 0),
-                               coalesce(d.n, 0), coalesce(f.lost, 0), coalesce(d.last_seen, 0)
+                               coalesce(d.n, 0), coalesce(f.lost, 0), coalesce(d.last_seen, 0), coalesce(f.lorawan, false)
                         from k left join f using (tenant, network_id) left join u using (tenant, network_id)
                         left join d using (tenant, network_id)""")) {
             while (r.next()) {
@@ -129,6 +131,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
                 tracks.add(new TrackState(
                         r.getString(1),
                         r.getString(2),
+                        r.getBoolean(9),
                         high,
                         r.getLong(4),
                         w == null ? 0 : w[0],
@@ -159,7 +162,13 @@ final class EmbeddedProjectionStore implements ProjectionStore {
                     .append(u.ack())
                     .append(restart)
                     .append(u.meta())
-                    .endRow();
+                    .append((byte) u.kind().code());
+            if (u.fPort() < 0) {
+                frames.appendNull();
+            } else {
+                frames.append(u.fPort());
+            }
+            frames.append(u.dedupKey()).endRow();
             rows++;
         } catch (SQLException e) {
             throw new StoreException("appending a frame", e);
@@ -214,9 +223,13 @@ final class EmbeddedProjectionStore implements ProjectionStore {
                     .append(networkId)
                     .append(extended)
                     .append(deviceId)
-                    .append(codecId)
-                    .append(codecVersion)
-                    .append(decodedJson)
+                    .append(codecId);
+            if (codecId == null) {
+                decodes.appendNull();
+            } else {
+                decodes.append(codecVersion);
+            }
+            decodes.append(decodedJson)
                     .append(error)
                     .appendEpochMillis(at)
                     .endRow();
@@ -281,12 +294,17 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     public List<StoredFrame> frames(String tenant, String networkId) {
         List<StoredFrame> out = new ArrayList<>();
         try (PreparedStatement p = connection.prepareStatement(
-                "select ext, epoch_ms(time), payload from frames where tenant = ? and network_id = ? order by time, ext")) {
+                "select ext, epoch_ms(time), payload, f_port, kind from frames where tenant = ? and network_id = ? "
+                        + "order by time, ext")) {
             p.setString(1, tenant);
             p.setString(2, networkId);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    out.add(new StoredFrame(networkId, r.getLong(1), r.getLong(2), r.getBytes(3)));
+                    int fPort = r.getInt(4);
+                    fPort = r.wasNull() ? Uplink.NO_PORT : fPort;
+                    int kind = r.getInt(5);
+                    UplinkKind k = r.wasNull() ? UplinkKind.SIGFOX_DATA : UplinkKind.ofCode(kind);
+                    out.add(new StoredFrame(networkId, r.getLong(1), r.getLong(2), r.getBytes(3), fPort, k));
                 }
             }
             return out;
