@@ -51,7 +51,7 @@ public final class Projection implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Projection.class.getName());
     private static final int SIGFOX_MODULUS = 4096;
-    private static final long LORAWAN_MODULUS = 1L << 32;
+    private static final Reception NO_RECEPTION = new Reception("", null, null);
 
     /**
      * One journal entry handed to the projection.
@@ -101,10 +101,19 @@ public final class Projection implements AutoCloseable {
         this.room = new Semaphore(queueCapacity);
         ProjectionStore.Resume resume = store.open();
         for (TrackState t : resume.tracks()) {
-            FrameTrack track = new FrameTrack(t.lorawan() ? LORAWAN_MODULUS : SIGFOX_MODULUS);
+            FrameTrack track = t.lorawan() ? FrameTrack.lorawan() : new FrameTrack(SIGFOX_MODULUS);
             track.restore(t.highest(), t.highestTime(), t.window(), t.frames(), t.duplicates(), t.lost(),
                     t.lastSeen(), t.battery());
+            if (t.lorawan() && t.runBase() != null) {
+                track.restoreRun(t.runBase(), t.session(), t.previousSession());
+            }
             tracks.computeIfAbsent(t.tenant(), k -> new ConcurrentHashMap<>()).put(t.networkId(), track);
+        }
+        for (ProjectionStore.KeyState k : resume.keys()) {
+            FrameTrack track = track(k.tenant(), k.networkId());
+            if (track != null && track.hasRuns()) {
+                track.restoreKey(FrameTrack.tag(k.key()), k.extended());
+            }
         }
         applied.set(resume.appliedPosition());
         pendingPosition = resume.appliedPosition();
@@ -250,7 +259,7 @@ public final class Projection implements AutoCloseable {
     private void apply(long position, Uplink uplink) {
         switch (uplink.kind().role()) {
             case FRAME, ENRICHMENT -> frame(position, uplink);
-            case JOIN -> track(uplink).seen(uplink.receivedAt());
+            case JOIN -> join(position, uplink);
             case EVENT -> {
                 // kept in the journal; network events are not frames of the device
             }
@@ -268,10 +277,33 @@ public final class Projection implements AutoCloseable {
         }
         FrameTrack track = ofTenant.get(networkId);
         if (track == null) {
-            long modulus = uplink.kind().lorawan() ? LORAWAN_MODULUS : SIGFOX_MODULUS;
-            track = ofTenant.computeIfAbsent(networkId, k -> new FrameTrack(modulus));
+            boolean lorawan = uplink.kind().lorawan();
+            track = ofTenant.computeIfAbsent(networkId, k -> lorawan ? FrameTrack.lorawan() : new FrameTrack(SIGFOX_MODULUS));
         }
         return track;
+    }
+
+    /**
+     * A LoRaWAN join: the device's frame counter restarts, so its next frames start a new run. The
+     * run takes the join's session when the network names one; otherwise the join is known by its
+     * time, so that another delivery of it opens no second run.
+     */
+    private void join(long position, Uplink uplink) {
+        FrameTrack track = track(uplink);
+        track.seen(uplink.receivedAt());
+        if (!track.hasRuns()) {
+            return; // a join for a network id whose frames came from a network without joins: nothing to restart
+        }
+        boolean named = uplink.session() != null;
+        track.join(FrameTrack.tag(named ? uplink.session() : "join@" + uplink.time()), named);
+        saveRun(position, uplink, track);
+    }
+
+    private void saveRun(long position, Uplink uplink, FrameTrack track) {
+        if (track.takeRunChange()) {
+            store.run(position, uplink, track.runBase(), track.session());
+            pending++;
+        }
     }
 
     private void frame(long position, Uplink uplink) {
@@ -281,11 +313,15 @@ public final class Projection implements AutoCloseable {
         int outcome;
         long extended;
         if (uplink.seq() >= 0) {
-            outcome = track.observe(uplink.seq(), uplink.time());
-            extended = track.lastExtended();
+            outcome = track.hasRuns()
+                    ? track.observe(uplink.seq(), uplink.time(), FrameTrack.tag(uplink.session()),
+                            FrameTrack.tag(uplink.dedupKey()))
+                    : track.observe(uplink.seq(), uplink.time());
             if (outcome == FrameTrack.UNKNOWN) {
-                outcome = settle(uplink, track, extended);
+                outcome = settle(uplink, track, track.lastExtended());
             }
+            extended = track.lastExtended();
+            saveRun(position, uplink, track);
             if (advanced && outcome == FrameTrack.DUPLICATE) {
                 track.notADuplicate();
             }
@@ -295,7 +331,13 @@ public final class Projection implements AutoCloseable {
             extended = -position - 1;
         }
         for (Reception r : uplink.receptions()) {
-            store.reception(uplink, extended, r, advanced);
+            store.reception(position, uplink, extended, r, advanced);
+            pending++;
+        }
+        if (uplink.receptions().isEmpty() && extended >= 0 && !advanced) {
+            // every delivery of a sequenced frame leaves a reception row: the store counts deliveries
+            // (and so duplicates) from them after a restart; one without radio data is not shown
+            store.reception(position, uplink, extended, NO_RECEPTION, false);
             pending++;
         }
         if (advanced) {
@@ -314,17 +356,24 @@ public final class Projection implements AutoCloseable {
     }
 
     /**
-     * Settles a frame older than the track's window by asking the store, after a commit so that it
-     * sees every frame applied so far. Rare: only heavy reordering or replays get here.
+     * Settles a frame the track cannot place alone (older than its window, of the previous run, or
+     * a repeated counter whose key it no longer remembers) by asking the store, after a commit so
+     * that it sees every frame applied so far. Rare: only heavy reordering, replays and stragglers
+     * around a join get here.
      */
     private int settle(Uplink uplink, FrameTrack track, long extended) {
         commit();
-        if (store.hasFrame(uplink.tenant(), uplink.networkId(), extended)) {
-            track.settleDuplicate();
-            return FrameTrack.DUPLICATE;
+        String stored = store.frameKey(uplink.tenant(), uplink.networkId(), extended);
+        if (stored == null) {
+            track.settleLate();
+            return FrameTrack.NEW;
         }
-        track.settleLate();
-        return FrameTrack.NEW;
+        if (track.hasRuns() && uplink.dedupKey() != null && !stored.isEmpty() && !stored.equals(uplink.dedupKey())) {
+            track.settleReset();
+            return FrameTrack.NEW;
+        }
+        track.settleDuplicate();
+        return FrameTrack.DUPLICATE;
     }
 
     private void decode(Device device, long extended, long time, byte[] payload, int fPort, UplinkKind kind,

@@ -27,7 +27,10 @@ public final class EmbeddedStore implements AutoCloseable {
           ack boolean, restart boolean, meta varchar, kind tinyint, f_port integer, dedup varchar)""",
         """
         create table if not exists receptions(batch bigint, tenant varchar, network_id varchar, ext bigint, station varchar,
-          rssi double, snr double, duplicate boolean, advanced boolean, received_at timestamp_ms)""",
+          rssi double, snr double, duplicate boolean, advanced boolean, received_at timestamp_ms, journal_position bigint)""",
+        """
+        create table if not exists runs(batch bigint, journal_position bigint, tenant varchar, network_id varchar,
+          base bigint, session bigint, time timestamp_ms)""",
         """
         create table if not exists frame_meta(batch bigint, tenant varchar, network_id varchar, ext bigint, meta varchar,
           received_at timestamp_ms)""",
@@ -62,6 +65,7 @@ public final class EmbeddedStore implements AutoCloseable {
         "alter table frames add column if not exists kind tinyint",
         "alter table frames add column if not exists f_port integer",
         "alter table frames add column if not exists dedup varchar",
+        "alter table receptions add column if not exists journal_position bigint",
     };
 
     private final DuckDBConnection root;

@@ -34,7 +34,7 @@ class EmbeddedProjectionStoreTest {
             for (int seq = 0; seq < 3; seq++) {
                 Uplink u = uplink(seq);
                 p.frame(seq * 100L, u, seq, false);
-                p.reception(u, seq, u.receptions().get(0), false);
+                p.reception(seq * 100L, u, seq, u.receptions().get(0), false);
                 p.reading("d1", u.time(), "v", seq, seq);
             }
             p.commit(200);
