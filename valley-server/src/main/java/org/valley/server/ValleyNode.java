@@ -35,6 +35,7 @@ import org.valley.server.config.ValleyConfig;
 import org.valley.server.devices.DeviceService;
 import org.valley.server.http.HttpApi;
 import org.valley.server.ingest.Ingestion;
+import org.valley.server.ingest.http.HttpIngest;
 import org.valley.server.ingest.lorawan.LorawanIngest;
 import org.valley.server.ingest.sigfox.SigfoxIngest;
 import org.valley.store.ProjectionStore;
@@ -126,6 +127,7 @@ public final class ValleyNode implements AutoCloseable {
                 store.queries(), lastDurable::get, clock);
         Ingestion ingestion = new Ingestion(journal, vertx);
         SigfoxIngest sigfox = new SigfoxIngest(ingestion, devices, clock, vertx);
+        HttpIngest http = new HttpIngest(ingestion, directory, clock);
         LorawanIngest lorawan = new LorawanIngest(ingestion, clock, delivery -> delivery.downlinkUpdate() == null
                 ? Future.succeededFuture()
                 : vertx.executeBlocking(() -> devices.downlinkStatus(delivery.downlinkUpdate().downlinkId(),
@@ -155,7 +157,7 @@ public final class ValleyNode implements AutoCloseable {
         Future<String> deployed = vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
-                HttpApi.Parts parts = new HttpApi.Parts(tenancy, codecs, devices, sigfox, lorawan, health,
+                HttpApi.Parts parts = new HttpApi.Parts(tenancy, codecs, devices, sigfox, lorawan, http, health,
                         c.publicUrl(), c.ingestBodyLimit(), c.apiBodyLimit(),
                         c.noopEndpoint());
                 HttpServer server = vertx.createHttpServer(new HttpServerOptions()
