@@ -27,7 +27,7 @@ final class DiscardingStore implements ProjectionStore {
     }
 
     @Override
-    public void reception(Uplink uplink, long extended, Reception reception, boolean fromAdvanced) {
+    public void reception(long position, Uplink uplink, long extended, Reception reception, boolean fromAdvanced) {
         rows++;
         checksum += reception.station().length() + (reception.rssi() == null ? 0 : 1);
     }

@@ -18,8 +18,9 @@ import org.valley.frame.UplinkKind;
  *   offset 8   body:
  *     varint   version (1)
  *     varint   UplinkKind.code()
- *     u8       flags: bit 0 duplicate, bit 1 ack, bit 2 meta present; other bits must be 0
- *     varint   zigzag(seq)                 -1 ("no seq") takes one byte
+ *     u8       flags: bit 0 duplicate, bit 1 ack, bit 2 meta present, bit 3 fPort present,
+ *              bit 4 session present, bit 5 dedupKey present; other bits must be 0
+ *     varlong  zigzag(seq)                 -1 ("no seq") takes one byte
  *     int64    time, epoch ms
  *     varlong  zigzag(receivedAt - time)   usually one to three bytes
  *     string   tenant
@@ -32,6 +33,9 @@ import org.valley.frame.UplinkKind;
  *                float64 rssi (only when present)
  *                float64 snr  (only when present)
  *     string   meta (only when flag bit 2 is set)
+ *     u8       fPort (only when flag bit 3 is set)
+ *     string   session (only when flag bit 4 is set)
+ *     string   dedupKey (only when flag bit 5 is set)
  *
  * Fixed-width integers are big-endian (ByteBuffer's default). A varint is unsigned LEB128: seven
  * bits per byte, least significant group first, high bit set on every byte but the last; at most
@@ -42,7 +46,14 @@ import org.valley.frame.UplinkKind;
  * it, and the CRC over the body detects torn writes and bit rot. The version is inside the body
  * (and so covered by the CRC) so a future layout can coexist with old segments. Times stay
  * fixed-width because they are large, while receivedAt is stored as a small delta from time.
- * Nulls only exist where the domain allows them (rssi, snr, meta), each behind a presence bit.
+ * Nulls only exist where the domain allows them (rssi, snr, meta, session, dedupKey), each behind a
+ * presence bit.
+ *
+ * Growth without a new version: the LoRaWAN fields (fPort, session, dedupKey) came after the first
+ * records were written. They sit behind flag bits that older records never set, after every field
+ * of the first layout, so a record written before them decodes unchanged. The sequence number
+ * became a varlong for the 32-bit LoRaWAN frame counter: LEB128 and zigzag give the same bytes for
+ * a value whether it is read as 32 or 64 bits, so old records read the same.
  *
  * Decoding trusts nothing: every length is checked against the bytes left in the body and against
  * MAX_BODY_BYTES before it is used, unknown versions, kinds and flag bits are rejected, and a body
@@ -70,7 +81,10 @@ final class UplinkCodec {
     private static final int FLAG_DUPLICATE = 1;
     private static final int FLAG_ACK = 2;
     private static final int FLAG_META = 4;
-    private static final int KNOWN_FLAGS = FLAG_DUPLICATE | FLAG_ACK | FLAG_META;
+    private static final int FLAG_PORT = 8;
+    private static final int FLAG_SESSION = 16;
+    private static final int FLAG_DEDUP = 32;
+    private static final int KNOWN_FLAGS = FLAG_DUPLICATE | FLAG_ACK | FLAG_META | FLAG_PORT | FLAG_SESSION | FLAG_DEDUP;
     private static final int HAS_RSSI = 1;
     private static final int HAS_SNR = 2;
     private static final int KNOWN_PRESENCE = HAS_RSSI | HAS_SNR;
@@ -95,16 +109,22 @@ final class UplinkCodec {
         for (int i = 0, n = receptions.size(); i < n; i++) {
             size += maxStringSize(receptions.get(i).station()) + 1 + 16;
         }
-        if (uplink.meta() != null) {
-            size += maxStringSize(uplink.meta());
-        }
+        size += maxOptionalSize(uplink.meta()) + 1 + maxOptionalSize(uplink.session()) + maxOptionalSize(uplink.dedupKey());
         return size;
+    }
+
+    private static long maxOptionalSize(String s) {
+        return s == null ? 0 : maxStringSize(s);
+    }
+
+    private static long optionalSize(String s) {
+        return s == null ? 0 : stringSize(s);
     }
 
     /** The exact record size of {@code uplink}, header included. */
     static long encodedSize(Uplink uplink) {
         long size = HEADER_BYTES;
-        size += varintSize(VERSION) + varintSize(uplink.kind().code()) + 1 + varintSize(zigzag(uplink.seq())) + 8;
+        size += varintSize(VERSION) + varintSize(uplink.kind().code()) + 1 + varlongSize(zigzag(uplink.seq())) + 8;
         size += varlongSize(zigzag(uplink.receivedAt() - uplink.time()));
         size += stringSize(uplink.tenant()) + stringSize(uplink.integration()) + stringSize(uplink.networkId());
         size += varintSize(uplink.payload().length) + uplink.payload().length;
@@ -116,9 +136,8 @@ final class UplinkCodec {
             size += reception.rssi() != null ? 8 : 0;
             size += reception.snr() != null ? 8 : 0;
         }
-        if (uplink.meta() != null) {
-            size += stringSize(uplink.meta());
-        }
+        size += optionalSize(uplink.meta()) + (uplink.fPort() >= 0 ? 1 : 0);
+        size += optionalSize(uplink.session()) + optionalSize(uplink.dedupKey());
         return size;
     }
 
@@ -145,9 +164,12 @@ final class UplinkCodec {
         putVarint(out, uplink.kind().code());
         int flags = (uplink.duplicate() ? FLAG_DUPLICATE : 0)
                 | (uplink.ack() ? FLAG_ACK : 0)
-                | (uplink.meta() != null ? FLAG_META : 0);
+                | (uplink.meta() != null ? FLAG_META : 0)
+                | (uplink.fPort() >= 0 ? FLAG_PORT : 0)
+                | (uplink.session() != null ? FLAG_SESSION : 0)
+                | (uplink.dedupKey() != null ? FLAG_DEDUP : 0);
         out.put((byte) flags);
-        putVarint(out, zigzag(uplink.seq()));
+        putVarlong(out, zigzag(uplink.seq()));
         out.putLong(uplink.time());
         putVarlong(out, zigzag(uplink.receivedAt() - uplink.time()));
         putString(out, uplink.tenant());
@@ -173,6 +195,15 @@ final class UplinkCodec {
         }
         if (uplink.meta() != null) {
             putString(out, uplink.meta());
+        }
+        if (uplink.fPort() >= 0) {
+            out.put((byte) uplink.fPort());
+        }
+        if (uplink.session() != null) {
+            putString(out, uplink.session());
+        }
+        if (uplink.dedupKey() != null) {
+            putString(out, uplink.dedupKey());
         }
         int end = out.position();
         int bodyLength = end - start - HEADER_BYTES;
@@ -273,7 +304,7 @@ final class UplinkCodec {
         if ((flags & ~KNOWN_FLAGS) != 0) {
             throw new JournalCorruptException("flags byte 0x" + Integer.toHexString(flags) + " has unknown bits");
         }
-        int seq = unzigzag(getVarint(in, "seq"));
+        long seq = unzigzag(getVarlong(in, "seq"));
         long time = getLong(in, "time");
         long receivedAt = time + unzigzag(getVarlong(in, "receivedAt"));
         String tenant = getString(in, "tenant");
@@ -283,11 +314,14 @@ final class UplinkCodec {
         in.get(payload);
         List<Reception> receptions = getReceptions(in);
         String meta = (flags & FLAG_META) != 0 ? getString(in, "meta") : null;
+        int fPort = (flags & FLAG_PORT) != 0 ? getU8(in, "fPort") : Uplink.NO_PORT;
+        String session = (flags & FLAG_SESSION) != 0 ? getString(in, "session") : null;
+        String dedupKey = (flags & FLAG_DEDUP) != 0 ? getString(in, "dedupKey") : null;
         if (in.hasRemaining()) {
             throw new JournalCorruptException(in.remaining() + " bytes left over after the last field");
         }
         return new Uplink(kind, tenant, integration, networkId, seq, time, receivedAt, payload, receptions,
-                (flags & FLAG_DUPLICATE) != 0, (flags & FLAG_ACK) != 0, meta);
+                (flags & FLAG_DUPLICATE) != 0, (flags & FLAG_ACK) != 0, meta, fPort, session, dedupKey);
     }
 
     private static List<Reception> getReceptions(ByteBuffer in) throws JournalCorruptException {
@@ -429,16 +463,8 @@ final class UplinkCodec {
         return value == 0 ? 1 : (70 - Long.numberOfLeadingZeros(value)) / 7;
     }
 
-    private static int zigzag(int value) {
-        return (value << 1) ^ (value >> 31);
-    }
-
     private static long zigzag(long value) {
         return (value << 1) ^ (value >> 63);
-    }
-
-    private static int unzigzag(int value) {
-        return (value >>> 1) ^ -(value & 1);
     }
 
     private static long unzigzag(long value) {

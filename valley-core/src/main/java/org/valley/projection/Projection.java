@@ -1,6 +1,7 @@
 package org.valley.projection;
 
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.valley.frame.Reception;
 import org.valley.frame.Uplink;
 import org.valley.frame.UplinkKind;
 import org.valley.json.Json;
+import org.valley.json.JsonReader;
 import org.valley.store.ProjectionStore;
 import org.valley.store.ProjectionStore.StoredFrame;
 import org.valley.store.ProjectionStore.TrackState;
@@ -49,6 +51,7 @@ public final class Projection implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Projection.class.getName());
     private static final int SIGFOX_MODULUS = 4096;
+    private static final Reception NO_RECEPTION = new Reception("", null, null);
 
     /**
      * One journal entry handed to the projection.
@@ -98,10 +101,19 @@ public final class Projection implements AutoCloseable {
         this.room = new Semaphore(queueCapacity);
         ProjectionStore.Resume resume = store.open();
         for (TrackState t : resume.tracks()) {
-            FrameTrack track = new FrameTrack(SIGFOX_MODULUS);
+            FrameTrack track = t.lorawan() ? FrameTrack.lorawan() : new FrameTrack(SIGFOX_MODULUS);
             track.restore(t.highest(), t.highestTime(), t.window(), t.frames(), t.duplicates(), t.lost(),
                     t.lastSeen(), t.battery());
+            if (t.lorawan() && t.runBase() != null) {
+                track.restoreRun(t.runBase(), t.session(), t.previousSession());
+            }
             tracks.computeIfAbsent(t.tenant(), k -> new ConcurrentHashMap<>()).put(t.networkId(), track);
+        }
+        for (ProjectionStore.KeyState k : resume.keys()) {
+            FrameTrack track = track(k.tenant(), k.networkId());
+            if (track != null && track.hasRuns()) {
+                track.restoreKey(FrameTrack.tag(k.key()), k.extended());
+            }
         }
         applied.set(resume.appliedPosition());
         pendingPosition = resume.appliedPosition();
@@ -186,7 +198,7 @@ public final class Projection implements AutoCloseable {
             List<StoredFrame> stored = store.frames(device.tenant(), device.network().id());
             FrameTrack track = track(device.tenant(), device.network().id());
             for (StoredFrame f : stored) {
-                decode(device, f.extended(), f.time(), f.payload(), track);
+                decode(device, f.extended(), f.time(), f.payload(), f.fPort(), f.kind(), track);
             }
             commit();
         });
@@ -234,7 +246,7 @@ public final class Projection implements AutoCloseable {
         FrameTrack track = track(device.tenant(), device.network().id());
         for (StoredFrame f : frames.subList(start, end)) {
             store.supersedeDecode(device.tenant(), device.network().id(), f.extended(), device.id());
-            decode(device, f.extended(), f.time(), f.payload(), track);
+            decode(device, f.extended(), f.time(), f.payload(), f.fPort(), f.kind(), track);
         }
         commit();
         progress.decoded(end);
@@ -301,6 +313,18 @@ public final class Projection implements AutoCloseable {
 
     /** Applies one uplink, the journal entry at {@code position}. */
     private void apply(long position, Uplink uplink) {
+        switch (uplink.kind().role()) {
+            case FRAME, ENRICHMENT -> frame(position, uplink);
+            case JOIN -> join(position, uplink);
+            case EVENT -> {
+                // kept in the journal; network events are not frames of the device
+            }
+        }
+        pendingPosition = Math.max(pendingPosition, position);
+    }
+
+    /** The frame track of the uplink's network id, made on first use with the width of its network's counter. */
+    private FrameTrack track(Uplink uplink) {
         String networkId = uplink.networkId();
         // get before computeIfAbsent: nearly every uplink finds its track, and a plain get is cheaper.
         Map<String, FrameTrack> ofTenant = tracks.get(uplink.tenant());
@@ -309,18 +333,51 @@ public final class Projection implements AutoCloseable {
         }
         FrameTrack track = ofTenant.get(networkId);
         if (track == null) {
-            track = ofTenant.computeIfAbsent(networkId, k -> new FrameTrack(SIGFOX_MODULUS));
+            boolean lorawan = uplink.kind().lorawan();
+            track = ofTenant.computeIfAbsent(networkId, k -> lorawan ? FrameTrack.lorawan() : new FrameTrack(SIGFOX_MODULUS));
         }
+        return track;
+    }
+
+    /**
+     * A LoRaWAN join: the device's frame counter restarts, so its next frames start a new run. The
+     * run takes the join's session when the network names one; otherwise the join is known by its
+     * time, so that another delivery of it opens no second run.
+     */
+    private void join(long position, Uplink uplink) {
+        FrameTrack track = track(uplink);
+        track.seen(uplink.receivedAt());
+        if (!track.hasRuns()) {
+            return; // a join for a network id whose frames came from a network without joins: nothing to restart
+        }
+        boolean named = uplink.session() != null;
+        track.join(FrameTrack.tag(named ? uplink.session() : "join@" + uplink.time()), named);
+        saveRun(position, uplink, track);
+    }
+
+    private void saveRun(long position, Uplink uplink, FrameTrack track) {
+        if (track.takeRunChange()) {
+            store.run(position, uplink, track.runBase(), track.session());
+            pending++;
+        }
+    }
+
+    private void frame(long position, Uplink uplink) {
+        FrameTrack track = track(uplink);
         track.seen(uplink.receivedAt());
         boolean advanced = uplink.kind() == UplinkKind.SIGFOX_ADVANCED;
         int outcome;
         long extended;
         if (uplink.seq() >= 0) {
-            outcome = track.observe(uplink.seq(), uplink.time());
-            extended = track.lastExtended();
+            outcome = track.hasRuns()
+                    ? track.observe(uplink.seq(), uplink.time(), FrameTrack.tag(uplink.session()),
+                            FrameTrack.tag(uplink.dedupKey()))
+                    : track.observe(uplink.seq(), uplink.time());
             if (outcome == FrameTrack.UNKNOWN) {
-                outcome = settle(uplink, track, extended);
+                outcome = settle(uplink, track, track.lastExtended());
             }
+            extended = track.lastExtended();
+            saveRun(position, uplink, track);
             if (advanced && outcome == FrameTrack.DUPLICATE) {
                 track.notADuplicate();
             }
@@ -330,7 +387,13 @@ public final class Projection implements AutoCloseable {
             extended = -position - 1;
         }
         for (Reception r : uplink.receptions()) {
-            store.reception(uplink, extended, r, advanced);
+            store.reception(position, uplink, extended, r, advanced);
+            pending++;
+        }
+        if (uplink.receptions().isEmpty() && extended >= 0 && !advanced) {
+            // every delivery of a sequenced frame leaves a reception row: the store counts deliveries
+            // (and so duplicates) from them after a restart; one without radio data is not shown
+            store.reception(position, uplink, extended, NO_RECEPTION, false);
             pending++;
         }
         if (advanced) {
@@ -341,36 +404,47 @@ public final class Projection implements AutoCloseable {
             store.frame(position, uplink, extended, outcome == FrameTrack.RESTART);
             frames.incrementAndGet();
             pending++;
-            Device device = devices.byNetworkId(networkId);
+            Device device = devices.byNetworkId(uplink.networkId());
             if (device != null && device.tenant().equals(uplink.tenant())) {
-                decode(device, extended, uplink.time(), uplink.payload(), track);
+                decode(device, extended, uplink.time(), uplink.payload(), uplink.fPort(), uplink.kind(), track);
             }
         }
-        pendingPosition = Math.max(pendingPosition, position);
     }
 
     /**
-     * Settles a frame older than the track's window by asking the store, after a commit so that it
-     * sees every frame applied so far. Rare: only heavy reordering or replays get here.
+     * Settles a frame the track cannot place alone (older than its window, of the previous run, or
+     * a repeated counter whose key it no longer remembers) by asking the store, after a commit so
+     * that it sees every frame applied so far. Rare: only heavy reordering, replays and stragglers
+     * around a join get here.
      */
     private int settle(Uplink uplink, FrameTrack track, long extended) {
         commit();
-        if (store.hasFrame(uplink.tenant(), uplink.networkId(), extended)) {
-            track.settleDuplicate();
-            return FrameTrack.DUPLICATE;
+        String stored = store.frameKey(uplink.tenant(), uplink.networkId(), extended);
+        if (stored == null) {
+            track.settleLate();
+            return FrameTrack.NEW;
         }
-        track.settleLate();
-        return FrameTrack.NEW;
+        if (track.hasRuns() && uplink.dedupKey() != null && !stored.isEmpty() && !stored.equals(uplink.dedupKey())) {
+            track.settleReset();
+            return FrameTrack.NEW;
+        }
+        track.settleDuplicate();
+        return FrameTrack.DUPLICATE;
     }
 
-    private void decode(Device device, long extended, long time, byte[] payload, FrameTrack track) {
+    private void decode(Device device, long extended, long time, byte[] payload, int fPort, UplinkKind kind,
+            FrameTrack track) {
+        if (kind == UplinkKind.JSON_VALUES) {
+            values(device, extended, payload);
+            return;
+        }
         CodecCatalog.Compiled compiled = codecs.get(device.codec());
         if (compiled == null) {
             return;
         }
         DecodeResult result;
         try {
-            result = compiled.codec().decode(payload, -1, time);
+            result = compiled.codec().decode(payload, fPort, time);
         } catch (RuntimeException e) {
             result = new DecodeResult.Rejected(List.of("codec failed: " + e));
         }
@@ -394,6 +468,30 @@ public final class Projection implements AutoCloseable {
                 pending++;
             }
         }
+    }
+
+    /**
+     * Stores readings sent as JSON, which need no codec: the payload is the list of {@code {ts,
+     * values}} the edge validated and wrote ({@link UplinkKind#JSON_VALUES}).
+     */
+    private void values(Device device, long extended, byte[] payload) {
+        String text = new String(payload, StandardCharsets.UTF_8);
+        long now = clock.millis();
+        try {
+            for (Object element : (List<?>) JsonReader.read(text)) {
+                Map<?, ?> reading = (Map<?, ?>) element;
+                @SuppressWarnings("unchecked")
+                Map<String, Object> values = (Map<String, Object>) reading.get("values");
+                flatten(device.id(), ((Number) reading.get("ts")).longValue(), "", values, extended);
+            }
+            store.decode(device.tenant(), device.network().id(), extended, device.id(), null, 0, text, null, now);
+        } catch (RuntimeException e) {
+            // the edge wrote this payload: only a journal from another build could get here
+            decodeErrors.incrementAndGet();
+            store.decode(device.tenant(), device.network().id(), extended, device.id(), null, 0, null,
+                    "stored JSON values are not readable: " + e.getMessage(), now);
+        }
+        pending++;
     }
 
     private void flatten(String deviceId, long time, String prefix, Map<String, Object> data, long extended) {

@@ -51,6 +51,9 @@ public interface Catalog {
 
     List<Downlink> downlinks(String deviceId);
 
+    /** The downlink with this id, or null. */
+    Downlink downlink(String id);
+
     /** Downlinks still waiting to be sent, oldest first. */
     List<Downlink> queuedDownlinks();
 

@@ -12,7 +12,8 @@ public interface FrameQueries {
     record FrameView(
             String tenant,
             String networkId,
-            int seq,
+            long seq,
+            int fPort,
             long extended,
             long time,
             long receivedAt,

@@ -3,6 +3,7 @@ package org.valley.store;
 import java.util.List;
 import org.valley.frame.Reception;
 import org.valley.frame.Uplink;
+import org.valley.frame.UplinkKind;
 
 /**
  * Where the projection writes frames, receptions, decodes and readings. Written by one thread (the
@@ -17,13 +18,30 @@ public interface ProjectionStore {
     /** Prepares the store for writing after a start or a crash; returns the state to resume from. */
     Resume open();
 
-    /** Where to resume: the journal position of the last applied uplink (-1 for none), and the tracks. */
-    record Resume(long appliedPosition, List<TrackState> tracks) {}
+    /**
+     * Where to resume: the journal position of the last applied uplink (-1 for none), the tracks,
+     * and the deduplication keys of the last frames of each track, oldest first.
+     */
+    record Resume(long appliedPosition, List<TrackState> tracks, List<KeyState> keys) {
+        public Resume(long appliedPosition, List<TrackState> tracks) {
+            this(appliedPosition, tracks, List.of());
+        }
+    }
 
-    /** The saved state of the frame track of one network id in one tenant. */
+    /** The deduplication key of a recent frame. */
+    record KeyState(String tenant, String networkId, String key, long extended) {}
+
+    /**
+     * The saved state of the frame track of one network id in one tenant; {@code lorawan} when its
+     * frames came from a LoRaWAN network (a 32-bit counter). {@code runBase} is the base of the last
+     * run saved by {@link #run} (null when none), {@code session} its session tag and {@code
+     * previousSession} the tag of the run before it (0 when none). {@code highest} is
+     * {@link Long#MIN_VALUE} when no frame is stored.
+     */
     record TrackState(
             String tenant,
             String networkId,
+            boolean lorawan,
             long highest,
             long highestTime,
             long window,
@@ -31,13 +49,25 @@ public interface ProjectionStore {
             int duplicates,
             int lost,
             long lastSeen,
-            float battery) {}
+            float battery,
+            Long runBase,
+            long session,
+            long previousSession) {}
 
     void frame(long position, Uplink uplink, long extended, boolean restart);
 
-    void reception(Uplink uplink, long extended, Reception reception, boolean fromAdvanced);
+    /** One reception of the delivery at journal {@code position}. */
+    void reception(long position, Uplink uplink, long extended, Reception reception, boolean fromAdvanced);
 
     void frameMeta(Uplink uplink, long extended);
+
+    /**
+     * A new run of a LoRaWAN device's frame counter, or a new session for the current run: the
+     * extended number of FCnt 0 in the run and the session's tag, learnt from the delivery at journal
+     * {@code position}. Kept so that a restart resumes the run a join opened even before its first
+     * frame.
+     */
+    default void run(long position, Uplink uplink, long base, long session) {}
 
     void decode(String tenant, String networkId, long extended, String deviceId, String codecId, int codecVersion,
             String decodedJson, String error, long at);
@@ -58,11 +88,19 @@ public interface ProjectionStore {
     /** Whether the frame with this extended sequence number is stored (committed rows only). */
     boolean hasFrame(String tenant, String networkId, long extended);
 
+    /**
+     * The deduplication key of a stored frame (committed rows only): null when no such frame is
+     * stored, empty when it was stored without one.
+     */
+    default String frameKey(String tenant, String networkId, long extended) {
+        return hasFrame(tenant, networkId, extended) ? "" : null;
+    }
+
     /** Frames of {@code networkId} received through {@code tenant}'s integrations, oldest first. */
     List<StoredFrame> frames(String tenant, String networkId);
 
     /** A stored frame as the projection needs it to decode it again. */
-    record StoredFrame(String networkId, long extended, long time, byte[] payload) {}
+    record StoredFrame(String networkId, long extended, long time, byte[] payload, int fPort, UplinkKind kind) {}
 
     /** Rows written since start, for metrics (read from another thread: an approximate figure). */
     default long rowsWritten() {

@@ -93,7 +93,7 @@ class JournalConcurrencyTest {
             assertThat(replayed).extracting(JournalFixtures.Replayed::position).containsExactly(boxed(all));
             for (JournalFixtures.Replayed record : replayed) {
                 int thread = Integer.parseInt(record.uplink().networkId().substring(3));
-                assertThat(positions[thread][record.uplink().seq()]).isEqualTo(record.position());
+                assertThat(positions[thread][(int) record.uplink().seq()]).isEqualTo(record.position());
             }
         }
     }

@@ -81,22 +81,28 @@ class UplinkCodecPropertyTest {
     Arbitrary<Uplink> uplinks() {
         Arbitrary<Identity> identities = Combinators.combine(
                         Arbitraries.of(UplinkKind.class), text(), text(), text(),
-                        Arbitraries.integers().withDistribution(net.jqwik.api.RandomDistribution.uniform()),
+                        Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(-1, 0xFFFF_FFFFL)),
                         Arbitraries.longs(), Arbitraries.longs())
                 .as(Identity::new);
+        Arbitrary<Lorawan> lorawan = Combinators.combine(Arbitraries.integers().between(-1, 255),
+                        text().injectNull(0.4), text().injectNull(0.4))
+                .as(Lorawan::new);
         Arbitrary<Reception> receptions = Combinators.combine(text(), nullableDouble(), nullableDouble()).as(Reception::new);
         return Combinators.combine(
                         identities,
                         Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
                         receptions.list().ofMaxSize(12),
                         Arbitraries.of(true, false), Arbitraries.of(true, false),
-                        text().injectNull(0.3))
-                .as((id, payload, list, duplicate, ack, meta) -> new Uplink(id.kind, id.tenant, id.integration,
-                        id.networkId, id.seq, id.time, id.receivedAt, payload, list, duplicate, ack, meta));
+                        text().injectNull(0.3), lorawan)
+                .as((id, payload, list, duplicate, ack, meta, l) -> new Uplink(id.kind, id.tenant, id.integration,
+                        id.networkId, id.seq, id.time, id.receivedAt, payload, list, duplicate, ack, meta, l.fPort,
+                        l.session, l.dedupKey));
     }
 
-    private record Identity(UplinkKind kind, String tenant, String integration, String networkId, int seq, long time,
+    private record Identity(UplinkKind kind, String tenant, String integration, String networkId, long seq, long time,
             long receivedAt) {}
+
+    private record Lorawan(int fPort, String session, String dedupKey) {}
 
     /** Any text a client could send, normalised the way UTF-8 stores it (unpaired surrogates become '?'). */
     private static Arbitrary<String> text() {

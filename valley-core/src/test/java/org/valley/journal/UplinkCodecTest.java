@@ -143,6 +143,47 @@ class UplinkCodecTest {
     }
 
     @Test
+    void roundTrip_lorawanFields_arePreserved() throws Exception {
+        for (long fCnt : new long[] {0, 1, 65_535, 65_536, 0xFFFF_FFFFL}) {
+            Uplink uplink = new Uplink(UplinkKind.CHIRPSTACK_UPLINK, "acme", "chirpstack-1", "0101010101010101", fCnt,
+                    1_700_000_000_000L, 1_700_000_000_120L, new byte[] {(byte) 0xAA},
+                    List.of(new Reception("0016c001f153a14c", -36.0, 10.5), new Reception("gw-2", -101.0, -3.25)),
+                    false, true, "{\"decoded\":{\"t\":1}}", 255, "00189440", "3ac7e3c4-4401-4b8d-9386-a5c902f9202d");
+
+            assertSameUplink(roundTrip(uplink), uplink);
+        }
+        Uplink portZeroNoSession = new Uplink(UplinkKind.TTS_UPLINK, "a", "ttn-1", "0004A30B001C0530", 0, 1, 2,
+                new byte[0], List.of(), false, false, null, 0, null, null);
+        assertSameUplink(roundTrip(portZeroNoSession), portZeroNoSession);
+    }
+
+    /**
+     * Bodies written by the first record layout, before the LoRaWAN fields existed (produced by that
+     * build's encoder): they must read exactly as they did.
+     */
+    @Test
+    void decode_recordsOfTheFirstLayout_readUnchanged() throws Exception {
+        HexFormat hex = HexFormat.of();
+        Uplink data = new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "1A2B3C", 4095, 1_700_000_000_000L,
+                1_700_000_000_250L, new byte[] {(byte) 0xc0, (byte) 0xff, (byte) 0xee},
+                List.of(new Reception("1D2A", -121.5, 14.25)), true, false, "{\"lqi\":\"Good\"}");
+        Uplink advanced = new Uplink(UplinkKind.SIGFOX_ADVANCED, "t", "i", "0042AB", Uplink.NO_SEQ, 5, 4, new byte[0],
+                List.of(), false, true, null);
+        Uplink minSeq = new Uplink(UplinkKind.SIGFOX_DATA, "t", "i", "n", Integer.MIN_VALUE, 0, 0, new byte[0],
+                List.of(), false, false, null);
+
+        assertSameUplink(codec.decodeBody(ByteBuffer.wrap(hex.parseHex("010105fe3f0000018bcfe56800f4030461636d6508736967666f78"
+                + "2d310631413242334303c0ffee01043144324103c05e600000000000402c8000000000000e7b226c7169223a22476f6f64227d"))),
+                data);
+        assertSameUplink(codec.decodeBody(ByteBuffer.wrap(hex.parseHex("0102020100000000000000050101740169063030343241420000"))),
+                advanced);
+        assertSameUplink(codec.decodeBody(ByteBuffer.wrap(hex.parseHex("010100ffffffff0f00000000000000000001740169016e0000"))),
+                minSeq);
+        assertThat(bodyOf(data)).isEqualTo(ByteBuffer.wrap(hex.parseHex("010105fe3f0000018bcfe56800f4030461636d650873696766"
+                + "6f782d310631413242334303c0ffee01043144324103c05e600000000000402c8000000000000e7b226c7169223a22476f6f64227d")));
+    }
+
+    @Test
     void encode_typicalUplink_isCompact() {
         Uplink uplink = JournalFixtures.uplink(1);
 
@@ -187,11 +228,11 @@ class UplinkCodecTest {
     @Test
     void decode_unknownFlagBits_isCorrupt() {
         ByteBuffer body = bodyOf(JournalFixtures.uplink(1));
-        body.put(2, (byte) 0x40);
+        body.put(2, (byte) 0x80);
 
         assertThatThrownBy(() -> codec.decodeBody(body))
                 .isInstanceOf(JournalCorruptException.class)
-                .hasMessageContaining("flags byte 0x40");
+                .hasMessageContaining("flags byte 0x80");
     }
 
     @Test

@@ -36,6 +36,9 @@ import org.valley.server.codecs.CodecService;
 import org.valley.server.config.ValleyConfig;
 import org.valley.server.devices.DeviceService;
 import org.valley.server.http.HttpApi;
+import org.valley.server.ingest.Ingestion;
+import org.valley.server.ingest.http.HttpIngest;
+import org.valley.server.ingest.lorawan.LorawanIngest;
 import org.valley.server.ingest.sigfox.SigfoxIngest;
 import org.valley.store.ProjectionStore;
 import org.valley.store.embedded.EmbeddedStore;
@@ -133,7 +136,13 @@ public final class ValleyNode implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
         DeviceService devices = new DeviceService(store.catalog(), directory, tenancy, codecs, projection,
                 store.queries(), lastDurable::get, clock);
-        SigfoxIngest sigfox = new SigfoxIngest(journal, devices, clock, vertx);
+        Ingestion ingestion = new Ingestion(journal, vertx);
+        SigfoxIngest sigfox = new SigfoxIngest(ingestion, devices, clock, vertx);
+        HttpIngest http = new HttpIngest(ingestion, directory, clock);
+        LorawanIngest lorawan = new LorawanIngest(ingestion, clock, delivery -> delivery.downlinkUpdate() == null
+                ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> devices.downlinkStatus(delivery.downlinkUpdate().downlinkId(),
+                        delivery.downlinkUpdate().status()), false));
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("valley_journal_queue_depth", journal, j -> j.stats().queueDepth()).register(metrics);
         Gauge.builder("valley_journal_appended", journal, j -> j.stats().appended()).register(metrics);
@@ -159,7 +168,7 @@ public final class ValleyNode implements AutoCloseable {
         Future<String> deployed = vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
-                HttpApi.Parts parts = new HttpApi.Parts(tenancy, codecs, devices, sigfox, health,
+                HttpApi.Parts parts = new HttpApi.Parts(tenancy, codecs, devices, sigfox, lorawan, http, health,
                         c.publicUrl(), c.ingestBodyLimit(), c.apiBodyLimit(),
                         c.noopEndpoint());
                 HttpServer server = vertx.createHttpServer(new HttpServerOptions()

@@ -60,14 +60,11 @@ class SigfoxIngestTest {
     }
 
     static void device(String tenant, String id, String sigfoxId, String codec) {
-        node.create("/api/v1/devices", "{\"id\":\"" + id + "\",\"tenant\":\"" + tenant + "\",\"network\":{\"kind\":\"sigfox\","
-                + "\"id\":\"" + sigfoxId + "\"}" + (codec == null ? "" : ",\"codec\":\"" + codec + "\"") + "}");
+        node.device(tenant, id, "sigfox", sigfoxId, codec);
     }
 
     static JsonNode frames(String device) {
-        TestNode.Response r = node.get("/api/v1/devices/" + device + "/frames", node.admin());
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.json();
+        return node.frames(device);
     }
 
     static String data(String device, int seq, String hex, String station, boolean duplicate) {

@@ -62,12 +62,20 @@ final class TestNode implements AutoCloseable {
     }
 
     Response send(String method, String path, String key, String body) {
+        HttpRequest.Builder b = request(path, key, "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return exchange(b);
+    }
+
+    private HttpRequest.Builder request(String path, String key, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
         if (key != null) {
             b.header("authorization", "Bearer " + key);
         }
-        b.header("content-type", "application/json");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return b.header("content-type", contentType);
+    }
+
+    private Response exchange(HttpRequest.Builder b) {
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body(), r.headers());
@@ -77,6 +85,35 @@ final class TestNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Sends raw bytes with a content type and extra headers ({name, value, name, value...}). */
+    Response sendBytes(String method, String path, String key, byte[] body, String contentType, String... headers) {
+        HttpRequest.Builder b = request(path, key, contentType);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return exchange(b.method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** Registers a device as the operator; {@code codec} may be null. */
+    void device(String tenant, String id, String networkKind, String networkId, String codec) {
+        create("/api/v1/devices", "{\"id\":\"" + id + "\",\"tenant\":\"" + tenant + "\",\"network\":{\"kind\":\""
+                + networkKind + "\",\"id\":\"" + networkId + "\"}" + (codec == null ? "" : ",\"codec\":\"" + codec + "\"") + "}");
+    }
+
+    /** A device's frames, newest first, read as the operator. */
+    JsonNode frames(String device) {
+        Response r = get("/api/v1/devices/" + device + "/frames", admin());
+        if (r.status() != 200) {
+            throw new AssertionError("GET frames of " + device + " answered " + r.status() + ": " + r.body());
+        }
+        return r.json();
+    }
+
+    /** Creates an integration of {@code kind} for an existing tenant; returns its key. */
+    String integration(String tenant, String kind) {
+        return create("/api/v1/integrations", "{\"kind\":\"" + kind + "\",\"tenant\":\"" + tenant + "\"}").get("key").asText();
     }
 
     Response get(String path, String key) {

@@ -331,6 +331,31 @@ public final class DeviceService {
         }
     }
 
+    /**
+     * The order of a downlink's statuses: a network's reports may arrive out of order (an
+     * acknowledgement before the transmission report), and a status never goes back. A device may
+     * acknowledge a confirmed downlink the network retries after a nack; acknowledged and failed
+     * are final.
+     */
+    private static final Map<String, Integer> DOWNLINK_PROGRESS = Map.of("queued", 0, "sent", 1, "transmitted", 2,
+            "nacked", 3, "acknowledged", 4, "failed", 4);
+
+    /**
+     * Records what the network reports of a downlink (blocking: call off the event loop). Unknown
+     * ids and reports older than the current status are ignored; returns whether it changed.
+     */
+    public boolean downlinkStatus(String downlinkId, String status) {
+        synchronized (this) {
+            Downlink d = catalog.downlink(downlinkId);
+            if (d == null || DOWNLINK_PROGRESS.getOrDefault(status, -1) <= DOWNLINK_PROGRESS.getOrDefault(d.status(), -1)) {
+                return false;
+            }
+            catalog.putDownlink(new Downlink(d.id(), d.deviceId(), d.payloadHex(), d.fPort(), status, d.createdAt(),
+                    d.sentAt()));
+            return true;
+        }
+    }
+
     /** Records that a downlink was handed to the network (blocking: call off the event loop). */
     public void markSent(Downlink d) {
         catalog.putDownlink(new Downlink(d.id(), d.deviceId(), d.payloadHex(), d.fPort(), "sent", d.createdAt(),

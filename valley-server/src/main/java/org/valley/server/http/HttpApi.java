@@ -19,6 +19,8 @@ import org.valley.server.auth.Tenancy;
 import org.valley.server.codecs.CodecService;
 import org.valley.server.devices.DeviceService;
 import org.valley.server.devices.Redecodes;
+import org.valley.server.ingest.http.HttpIngest;
+import org.valley.server.ingest.lorawan.LorawanIngest;
 import org.valley.server.ingest.sigfox.SigfoxIngest;
 import org.valley.store.Catalog;
 
@@ -34,7 +36,8 @@ public final class HttpApi {
 
     /** What the API needs from the rest of the node. */
     public record Parts(Tenancy tenancy, CodecService codecs, DeviceService devices, SigfoxIngest sigfox,
-            Health health, String baseUrl, long ingestBodyLimit, long apiBodyLimit, boolean noopEndpoint) {}
+            LorawanIngest lorawan, HttpIngest http, Health health, String baseUrl, long ingestBodyLimit, long apiBodyLimit,
+            boolean noopEndpoint) {}
 
     /** Readiness and metrics, answered by the node. */
     public interface Health {
@@ -75,6 +78,9 @@ public final class HttpApi {
         }
         r.post("/ingest/sigfox").handler(p.sigfox()::data);
         r.post("/ingest/sigfox/advanced").handler(p.sigfox()::advanced);
+        r.post("/ingest/ttn").handler(p.lorawan()::ttn);
+        r.post("/ingest/chirpstack").handler(p.lorawan()::chirpstack);
+        r.post("/ingest/http/:deviceId").handler(p.http()::post);
 
         r.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(p.apiBodyLimit()));
         r.route("/api/v1/*").handler(HttpApi::authenticate);

@@ -175,6 +175,9 @@ public final class Views {
         m.put("time", time(f.time()));
         m.put("receivedAt", time(f.receivedAt()));
         m.put("seq", f.seq() < 0 ? null : f.seq());
+        if (f.fPort() >= 0) {
+            m.put("fPort", f.fPort());
+        }
         m.put("payloadHex", f.payloadHex());
         List<Map<String, Object>> receptions = new ArrayList<>();
         for (FrameQueries.ReceptionView r : f.receptions()) {

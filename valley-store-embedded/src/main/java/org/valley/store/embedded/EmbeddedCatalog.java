@@ -140,6 +140,14 @@ final class EmbeddedCatalog implements Catalog {
     }
 
     @Override
+    public Downlink downlink(String id) {
+        List<Downlink> found = query("""
+                select id, device_id, payload_hex, f_port, status, created_at, sent_at from downlinks
+                where id = ?""", EmbeddedCatalog::downlink, id);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    @Override
     public List<Downlink> queuedDownlinks() {
         return query("""
                 select id, device_id, payload_hex, f_port, status, created_at, sent_at from downlinks

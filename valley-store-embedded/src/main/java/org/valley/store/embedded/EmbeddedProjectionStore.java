@@ -12,6 +12,7 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.valley.frame.Reception;
 import org.valley.frame.Uplink;
+import org.valley.frame.UplinkKind;
 import org.valley.store.ProjectionStore;
 
 /**
@@ -27,7 +28,9 @@ import org.valley.store.ProjectionStore;
  */
 final class EmbeddedProjectionStore implements ProjectionStore {
 
-    private static final String[] TABLES = {"frames", "receptions", "frame_meta", "decodes", "readings"};
+    private static final String[] TABLES = {"frames", "receptions", "frame_meta", "decodes", "readings", "runs"};
+    /** Deduplication keys restored per track: as many as a track remembers. */
+    private static final int KEYS_PER_TRACK = 8;
 
     private final DuckDBConnection connection;
     private DuckDBAppender frames;
@@ -35,6 +38,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     private DuckDBAppender frameMeta;
     private DuckDBAppender decodes;
     private DuckDBAppender readings;
+    private DuckDBAppender runs;
     private long batch;
     private final List<Superseded> superseded = new ArrayList<>();
 
@@ -61,7 +65,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             frameMeta = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "frame_meta");
             decodes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "decodes");
             readings = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "readings");
-            return new Resume(applied, loadTracks());
+            runs = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "runs");
+            return new Resume(applied, loadTracks(), loadKeys());
         } catch (SQLException e) {
             throw new StoreException("opening the projection store", e);
         }
@@ -79,8 +84,11 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     /**
      * Rebuilds every network id's frame track from the stored frames: the highest extended number,
      * the window of the 64 numbers below it, frames, duplicates (deliveries beyond the first),
-     * lost frames (gaps between consecutive numbers, except before a counter restart), the last
-     * delivery time and the last decoded battery value.
+     * lost frames (gaps between consecutive numbers, except before a counter restart and between
+     * LoRaWAN runs, which own 2^32 numbers each), the last delivery time, the last decoded battery
+     * value, and for LoRaWAN the last two runs saved. Duplicates are deliveries beyond the first:
+     * deliveries are counted by journal position among the receptions (a LoRaWAN delivery has one
+     * reception per gateway); rows written before positions were kept count one each.
      */
     private List<TrackState> loadTracks() throws SQLException {
         Map<String, long[]> windows = new HashMap<>();
@@ -105,44 +113,105 @@ final class EmbeddedProjectionStore implements ProjectionStore {
                 battery.put(r.getString(1), r.getFloat(2));
             }
         }
+        Map<String, long[]> lastRuns = lastRuns();
         List<TrackState> tracks = new ArrayList<>();
         try (Statement s = connection.createStatement();
                 ResultSet r = s.executeQuery("""
                         with g as (
-                          select tenant, network_id, ext, time, restart,
+                          select tenant, network_id, ext, time, restart, kind,
                                  lag(ext) over (partition by tenant, network_id order by ext) prev
                           from frames where ext >= 0),
                         f as (
                           select tenant, network_id, max(ext) hi, epoch_ms(arg_max(time, ext)) hi_time, count(*) n,
-                                 sum(case when prev is null or restart then 0 else ext - prev - 1 end) lost
+                                 bool_or(coalesce(kind, 1) in (3, 6)) lorawan,
+                                 sum(case when prev is null or restart or (ext >> 32) <> (prev >> 32) then 0
+                                          else ext - prev - 1 end) lost
                           from g group by tenant, network_id),
                         u as (select tenant, network_id, count(*) n from frames where ext < 0 group by tenant, network_id),
-                        k as (select tenant, network_id from f union select tenant, network_id from u),
-                        d as (select tenant, network_id, count(*) n, epoch_ms(max(received_at)) last_seen
+                        j as (select distinct tenant, network_id from runs),
+                        k as (select tenant, network_id from f union select tenant, network_id from u
+                              union select tenant, network_id from j),
+                        d as (select tenant, network_id,
+                                     count(distinct journal_position) + count(*) filter (where journal_position is null) n,
+                                     epoch_ms(max(received_at)) last_seen
+                              from receptions where not advanced and ext >= 0 group by tenant, network_id),
+                        s as (select tenant, network_id, epoch_ms(max(received_at)) last_seen
                               from receptions where not advanced group by tenant, network_id)
                         select k.tenant, k.network_id, f.hi, f.hi_time, coalesce(f.n, 0) + coalesce(u.n, 0),
-                               coalesce(d.n, 0), coalesce(f.lost, 0), coalesce(d.last_seen, 0)
+                               coalesce(d.n, 0), coalesce(f.lost, 0), coalesce(s.last_seen, 0),
+                               coalesce(f.lorawan, false) or j.tenant is not null, coalesce(f.n, 0)
                         from k left join f using (tenant, network_id) left join u using (tenant, network_id)
-                        left join d using (tenant, network_id)""")) {
+                        left join d using (tenant, network_id) left join s using (tenant, network_id)
+                        left join j using (tenant, network_id)""")) {
             while (r.next()) {
                 String key = r.getString(1) + "/" + r.getString(2);
                 long high = r.getObject(3) == null ? Long.MIN_VALUE : r.getLong(3);
                 int frameCount = r.getInt(5);
+                int sequencedFrames = r.getInt(10);
                 long[] w = windows.get(key);
+                long[] run = lastRuns.get(key);
                 tracks.add(new TrackState(
                         r.getString(1),
                         r.getString(2),
+                        r.getBoolean(9),
                         high,
                         r.getLong(4),
                         w == null ? 0 : w[0],
                         frameCount,
-                        Math.max(0, r.getInt(6) - frameCount),
+                        Math.max(0, r.getInt(6) - sequencedFrames),
                         r.getInt(7),
                         r.getLong(8),
-                        battery.getOrDefault(key, Float.NaN)));
+                        battery.getOrDefault(key, Float.NaN),
+                        run == null ? null : run[0],
+                        run == null ? 0 : run[1],
+                        run == null ? 0 : run[2]));
             }
         }
         return tracks;
+    }
+
+    /**
+     * The last two runs saved per track: {base, session, previous session}. A run's session may be
+     * saved again (a join that named none, then its first uplink): the last row of a base wins.
+     */
+    private Map<String, long[]> lastRuns() throws SQLException {
+        Map<String, long[]> out = new HashMap<>();
+        try (Statement s = connection.createStatement();
+                ResultSet r = s.executeQuery("""
+                        select tenant || '/' || network_id, base, session from runs
+                        order by tenant, network_id, base, journal_position""")) {
+            while (r.next()) {
+                long[] run = out.get(r.getString(1));
+                long base = r.getLong(2);
+                if (run == null) {
+                    out.put(r.getString(1), new long[] {base, r.getLong(3), 0});
+                } else {
+                    if (base != run[0]) {
+                        run[2] = run[1];
+                    }
+                    run[0] = base;
+                    run[1] = r.getLong(3);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The deduplication keys of each track's last frames, oldest first. */
+    private List<KeyState> loadKeys() throws SQLException {
+        List<KeyState> keys = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+                ResultSet r = s.executeQuery("""
+                        select tenant, network_id, dedup, ext from (
+                          select tenant, network_id, dedup, ext,
+                                 row_number() over (partition by tenant, network_id order by ext desc) n
+                          from frames where dedup is not null and ext >= 0)
+                        where n <= %d order by tenant, network_id, ext""".formatted(KEYS_PER_TRACK))) {
+            while (r.next()) {
+                keys.add(new KeyState(r.getString(1), r.getString(2), r.getString(3), r.getLong(4)));
+            }
+        }
+        return keys;
     }
 
     @Override
@@ -162,7 +231,13 @@ final class EmbeddedProjectionStore implements ProjectionStore {
                     .append(u.ack())
                     .append(restart)
                     .append(u.meta())
-                    .endRow();
+                    .append((byte) u.kind().code());
+            if (u.fPort() < 0) {
+                frames.appendNull();
+            } else {
+                frames.append(u.fPort());
+            }
+            frames.append(u.dedupKey()).endRow();
             rows++;
         } catch (SQLException e) {
             throw new StoreException("appending a frame", e);
@@ -170,7 +245,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     }
 
     @Override
-    public void reception(Uplink u, long extended, Reception r, boolean fromAdvanced) {
+    public void reception(long position, Uplink u, long extended, Reception r, boolean fromAdvanced) {
         try {
             receptions.beginRow()
                     .append(batch)
@@ -183,6 +258,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
                     .append(u.duplicate())
                     .append(fromAdvanced)
                     .appendEpochMillis(u.receivedAt())
+                    .append(position)
                     .endRow();
             rows++;
         } catch (SQLException e) {
@@ -208,6 +284,24 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     }
 
     @Override
+    public void run(long position, Uplink u, long base, long session) {
+        try {
+            runs.beginRow()
+                    .append(batch)
+                    .append(position)
+                    .append(u.tenant())
+                    .append(u.networkId())
+                    .append(base)
+                    .append(session)
+                    .appendEpochMillis(u.time())
+                    .endRow();
+            rows++;
+        } catch (SQLException e) {
+            throw new StoreException("appending a run", e);
+        }
+    }
+
+    @Override
     public void decode(String tenant, String networkId, long extended, String deviceId, String codecId, int codecVersion,
             String decodedJson, String error, long at) {
         try {
@@ -217,9 +311,13 @@ final class EmbeddedProjectionStore implements ProjectionStore {
                     .append(networkId)
                     .append(extended)
                     .append(deviceId)
-                    .append(codecId)
-                    .append(codecVersion)
-                    .append(decodedJson)
+                    .append(codecId);
+            if (codecId == null) {
+                decodes.appendNull();
+            } else {
+                decodes.append(codecVersion);
+            }
+            decodes.append(decodedJson)
                     .append(error)
                     .appendEpochMillis(at)
                     .endRow();
@@ -263,6 +361,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             frameMeta.flush();
             decodes.flush();
             readings.flush();
+            runs.flush();
             boolean transaction = !superseded.isEmpty();
             if (transaction) {
                 connection.setAutoCommit(false);
@@ -334,15 +433,35 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     }
 
     @Override
+    public String frameKey(String tenant, String networkId, long extended) {
+        try (PreparedStatement p = connection.prepareStatement(
+                "select coalesce(dedup, '') from frames where tenant = ? and network_id = ? and ext = ? limit 1")) {
+            p.setString(1, tenant);
+            p.setString(2, networkId);
+            p.setLong(3, extended);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("looking up frame " + extended + " of " + networkId, e);
+        }
+    }
+
+    @Override
     public List<StoredFrame> frames(String tenant, String networkId) {
         List<StoredFrame> out = new ArrayList<>();
         try (PreparedStatement p = connection.prepareStatement(
-                "select ext, epoch_ms(time), payload from frames where tenant = ? and network_id = ? order by time, ext")) {
+                "select ext, epoch_ms(time), payload, f_port, kind from frames where tenant = ? and network_id = ? "
+                        + "order by time, ext")) {
             p.setString(1, tenant);
             p.setString(2, networkId);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    out.add(new StoredFrame(networkId, r.getLong(1), r.getLong(2), r.getBytes(3)));
+                    int fPort = r.getInt(4);
+                    fPort = r.wasNull() ? Uplink.NO_PORT : fPort;
+                    int kind = r.getInt(5);
+                    UplinkKind k = r.wasNull() ? UplinkKind.SIGFOX_DATA : UplinkKind.ofCode(kind);
+                    out.add(new StoredFrame(networkId, r.getLong(1), r.getLong(2), r.getBytes(3), fPort, k));
                 }
             }
             return out;
@@ -358,7 +477,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     void close() {
         try {
-            for (DuckDBAppender a : new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readings}) {
+            for (DuckDBAppender a : new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readings, runs}) {
                 if (a != null) {
                     a.close();
                 }

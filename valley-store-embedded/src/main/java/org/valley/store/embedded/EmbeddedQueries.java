@@ -18,8 +18,8 @@ final class EmbeddedQueries implements FrameQueries {
                            order by r.advanced, r.received_at)
                  from receptions r where r.tenant = f.tenant and r.network_id = f.network_id and r.ext = f.ext),
               d.decoded, d.error_text, d.codec_id, d.codec_version,
-              (select last(m.meta order by m.received_at) from frame_meta m where m.tenant = f.tenant and m.network_id = f.network_id and m.ext = f.ext),
-              f.restart
+              coalesce((select last(m.meta order by m.received_at) from frame_meta m where m.tenant = f.tenant and m.network_id = f.network_id and m.ext = f.ext), f.meta),
+              f.restart, f.f_port
             from frames f
             left join (select tenant, network_id, ext, arg_max(decoded, decoded_at) AS decoded, arg_max(error, decoded_at) AS error_text,
                               arg_max(codec_id, decoded_at) AS codec_id, arg_max(codec_version, decoded_at) AS codec_version
@@ -60,7 +60,9 @@ final class EmbeddedQueries implements FrameQueries {
         }
         int version = r.getInt(12);
         Integer codecVersion = r.wasNull() ? null : version;
-        return new FrameView(r.getString(1), r.getString(2), r.getInt(3), r.getLong(4), r.getLong(5), r.getLong(6),
+        int port = r.getInt(15);
+        int fPort = r.wasNull() ? -1 : port;
+        return new FrameView(r.getString(1), r.getString(2), r.getLong(3), fPort, r.getLong(4), r.getLong(5), r.getLong(6),
                 Hex.encode(r.getBytes(7)), receptions, r.getString(9), r.getString(10), r.getString(11), codecVersion,
                 r.getString(13), r.getBoolean(14));
     }

@@ -23,11 +23,14 @@ public final class EmbeddedStore implements AutoCloseable {
         "create table if not exists meta(k varchar primary key, v bigint)",
         """
         create table if not exists frames(batch bigint, journal_position bigint, tenant varchar, integration varchar,
-          network_id varchar, seq integer, ext bigint, time timestamp_ms, received_at timestamp_ms, payload blob,
-          ack boolean, restart boolean, meta varchar)""",
+          network_id varchar, seq bigint, ext bigint, time timestamp_ms, received_at timestamp_ms, payload blob,
+          ack boolean, restart boolean, meta varchar, kind tinyint, f_port integer, dedup varchar)""",
         """
         create table if not exists receptions(batch bigint, tenant varchar, network_id varchar, ext bigint, station varchar,
-          rssi double, snr double, duplicate boolean, advanced boolean, received_at timestamp_ms)""",
+          rssi double, snr double, duplicate boolean, advanced boolean, received_at timestamp_ms, journal_position bigint)""",
+        """
+        create table if not exists runs(batch bigint, journal_position bigint, tenant varchar, network_id varchar,
+          base bigint, session bigint, time timestamp_ms)""",
         """
         create table if not exists frame_meta(batch bigint, tenant varchar, network_id varchar, ext bigint, meta varchar,
           received_at timestamp_ms)""",
@@ -54,6 +57,18 @@ public final class EmbeddedStore implements AutoCloseable {
           f_port integer, status varchar, created_at timestamp_ms, sent_at timestamp_ms)""",
     };
 
+    /**
+     * Brings a store made by an earlier version up to the current schema: columns are only ever
+     * added, at the end of their table (the appenders write columns in table order), and a widened
+     * type is widened in place.
+     */
+    private static final String[] MIGRATIONS = {
+        "alter table frames add column if not exists kind tinyint",
+        "alter table frames add column if not exists f_port integer",
+        "alter table frames add column if not exists dedup varchar",
+        "alter table receptions add column if not exists journal_position bigint",
+    };
+
     private final DuckDBConnection root;
     private final EmbeddedProjectionStore projection;
     private final EmbeddedCatalog catalog;
@@ -64,6 +79,16 @@ public final class EmbeddedStore implements AutoCloseable {
         try (Statement s = root.createStatement()) {
             for (String ddl : SCHEMA) {
                 s.execute(ddl);
+            }
+            for (String ddl : MIGRATIONS) {
+                s.execute(ddl);
+            }
+            // the sequence number holds LoRaWAN's 32-bit frame counter since the first LoRaWAN version
+            try (var r = s.executeQuery("select data_type from information_schema.columns "
+                    + "where table_name = 'frames' and column_name = 'seq'")) {
+                if (r.next() && !r.getString(1).equalsIgnoreCase("BIGINT")) {
+                    s.execute("alter table frames alter column seq set data type bigint");
+                }
             }
         }
         this.projection = new EmbeddedProjectionStore((DuckDBConnection) root.duplicate());

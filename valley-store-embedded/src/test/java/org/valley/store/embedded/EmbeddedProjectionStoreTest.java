@@ -34,7 +34,7 @@ class EmbeddedProjectionStoreTest {
             for (int seq = 0; seq < 3; seq++) {
                 Uplink u = uplink(seq);
                 p.frame(seq * 100L, u, seq, false);
-                p.reception(u, seq, u.receptions().get(0), false);
+                p.reception(seq * 100L, u, seq, u.receptions().get(0), false);
                 p.reading("d1", u.time(), "v", seq, seq);
             }
             p.commit(200);
@@ -60,6 +60,50 @@ class EmbeddedProjectionStoreTest {
         }
         assertThat(count("frames")).isEqualTo(3);
         assertThat(count("readings")).isEqualTo(3);
+    }
+
+    /** A store written by the first version: frames had a 32-bit seq and none of the LoRaWAN columns. */
+    @Test
+    void open_storeOfTheFirstVersion_isMigratedAndItsFramesReadAsBefore() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
+                Statement s = c.createStatement()) {
+            s.execute("""
+                    create table frames(batch bigint, journal_position bigint, tenant varchar, integration varchar,
+                      network_id varchar, seq integer, ext bigint, time timestamp_ms, received_at timestamp_ms, payload blob,
+                      ack boolean, restart boolean, meta varchar)""");
+            s.execute("insert into frames values (1, 0, 'acme', 'sigfox-1', 'AB', 7, 7, make_timestamp_ms(1000),"
+                    + " make_timestamp_ms(2000), '\\x2A'::blob, false, false, null)");
+            s.execute("create table meta(k varchar primary key, v bigint)");
+            s.execute("insert into meta values ('batch', 1), ('applied', 0)");
+        }
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore p = store.projection();
+            ProjectionStore.Resume resume = p.open();
+            assertThat(resume.tracks()).singleElement().satisfies(t -> {
+                assertThat(t.highest()).isEqualTo(7);
+                assertThat(t.lorawan()).isFalse();
+            });
+            assertThat(p.frames("acme", "AB")).singleElement().satisfies(f -> {
+                assertThat(f.payload()).containsExactly(0x2A);
+                assertThat(f.kind()).isEqualTo(UplinkKind.SIGFOX_DATA);
+                assertThat(f.fPort()).isEqualTo(Uplink.NO_PORT);
+            });
+            Uplink lorawan = new Uplink(UplinkKind.CHIRPSTACK_UPLINK, "acme", "chirpstack-1", "0101010101010101",
+                    0xFFFF_FFFFL, 5000, 6000, new byte[] {1}, List.of(), false, false, null, 85, "00189440", "dedup-1");
+            p.frame(1, lorawan, 0xFFFF_FFFFL, false);
+            p.commit(1);
+            assertThat(p.frames("acme", "0101010101010101")).singleElement().satisfies(f -> {
+                assertThat(f.fPort()).isEqualTo(85);
+                assertThat(f.kind()).isEqualTo(UplinkKind.CHIRPSTACK_UPLINK);
+            });
+            assertThat(store.queries().frames("acme", "0101010101010101", null, null, 10)).singleElement()
+                    .satisfies(f -> assertThat(f.seq()).isEqualTo(0xFFFF_FFFFL));
+        }
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            assertThat(store.projection().open().tracks())
+                    .filteredOn(t -> t.networkId().equals("0101010101010101"))
+                    .singleElement().satisfies(t -> assertThat(t.lorawan()).isTrue());
+        }
     }
 
     private long count(String table) throws Exception {

@@ -1,15 +1,13 @@
 package org.valley.server.ingest.sigfox;
 
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import org.valley.frame.Uplink;
-import org.valley.journal.Journal;
 import org.valley.server.devices.DeviceService;
 import org.valley.server.http.HttpApi;
-import org.valley.server.http.Problem;
+import org.valley.server.ingest.Ingestion;
 import org.valley.store.Catalog.Downlink;
 import org.valley.store.Catalog.Integration;
 
@@ -19,13 +17,13 @@ import org.valley.store.Catalog.Integration;
  */
 public final class SigfoxIngest {
 
-    private final Journal journal;
+    private final Ingestion ingestion;
     private final DeviceService devices;
     private final InstantSource clock;
     private final Vertx vertx;
 
-    public SigfoxIngest(Journal journal, DeviceService devices, InstantSource clock, Vertx vertx) {
-        this.journal = journal;
+    public SigfoxIngest(Ingestion ingestion, DeviceService devices, InstantSource clock, Vertx vertx) {
+        this.ingestion = ingestion;
         this.devices = devices;
         this.clock = clock;
         this.vertx = vertx;
@@ -46,17 +44,7 @@ public final class SigfoxIngest {
     }
 
     private void append(RoutingContext ctx, Uplink uplink) {
-        Context context = vertx.getOrCreateContext();
-        boolean accepted = journal.tryAppend(uplink, (position, error) -> context.runOnContext(v -> {
-            if (error != null) {
-                HttpApi.problem(ctx, Problem.overloaded("the journal could not store the frame: " + error.getMessage(), 5));
-            } else {
-                reply(ctx, uplink);
-            }
-        }));
-        if (!accepted) {
-            throw Problem.overloaded("the journal queue is full; retry after the indicated delay", 1);
-        }
+        ingestion.append(uplink).onSuccess(position -> reply(ctx, uplink)).onFailure(ctx::fail);
     }
 
     /**
