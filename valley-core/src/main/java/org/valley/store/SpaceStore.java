@@ -4,11 +4,12 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
+import org.valley.space.booking.Booking;
 import org.valley.space.occupancy.TimelinePoint;
 
 /**
- * The durable side of spaces: site documents, the occupancy timeline of every space, and the
- * stored readings the occupancy engine replays when it rebuilds a space. Thread-safe.
+ * The durable side of spaces: site documents, the occupancy timeline of every space, bookings,
+ * and the stored readings the occupancy engine replays when it rebuilds a space. Thread-safe.
  */
 public interface SpaceStore {
 
@@ -41,4 +42,16 @@ public interface SpaceStore {
      * time, then device, then frame (the rows of one frame are consecutive).
      */
     void readings(Collection<String> deviceIds, long from, Consumer<StoredReading> sink);
+
+    /** Writes a booking, new or changed. */
+    void putBooking(Booking booking);
+
+    /** Every booking still booked or checked in. */
+    List<Booking> activeBookings();
+
+    /**
+     * Bookings of the sites (of one space when {@code spaceId} is not null) overlapping [from, to),
+     * ordered by start, at most {@code limit}.
+     */
+    List<Booking> bookings(Collection<String> siteIds, String spaceId, Instant from, Instant to, int limit);
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.valley.testing.MemorySpaceStore;
 import org.valley.device.Device;
 import org.valley.device.DeviceDirectory;
 import org.valley.device.NetworkRef;

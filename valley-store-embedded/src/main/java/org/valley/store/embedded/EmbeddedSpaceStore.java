@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,13 +15,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.valley.space.booking.Booking;
+import org.valley.space.booking.BookingStatus;
 import org.valley.space.occupancy.State;
 import org.valley.space.occupancy.TimelinePoint;
 import org.valley.store.SpaceStore;
 
 /**
- * Sites and occupancy timelines in DuckDB tables of their own, and the stored readings the
- * occupancy engine replays.
+ * Sites, occupancy timelines and bookings in DuckDB tables of their own, and the stored readings
+ * the occupancy engine replays.
  *
  * <p>Timeline writes come from the occupancy engine, which runs on the projection thread: they are
  * queued and written by a thread of this store (appended through a DuckDB appender, flushed before
@@ -34,7 +38,14 @@ final class EmbeddedSpaceStore implements SpaceStore, AutoCloseable {
         """
         create table if not exists space_timeline(space_id varchar, changed_at timestamp_ms, state varchar, count integer,
           confidence double, free_places integer, seq bigint)""",
+        """
+        create table if not exists bookings(id varchar primary key, space_id varchar, site_id varchar, start_at timestamp_ms,
+          end_at timestamp_ms, organizer varchar, status varchar, created_at timestamp_ms, checked_in_at timestamp_ms,
+          closed_at timestamp_ms)""",
     };
+    private static final String BOOKING_COLUMNS = """
+            select id, space_id, site_id, start_at, end_at, organizer, status, created_at, checked_in_at, closed_at
+            from bookings""";
     private static final int QUEUE = 65_536;
 
     private sealed interface Op permits Append, Rewrite, Barrier {}
@@ -98,6 +109,66 @@ final class EmbeddedSpaceStore implements SpaceStore, AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("deleting site " + id, e);
         }
+    }
+
+    // ---- bookings ----
+
+    @Override
+    public synchronized void putBooking(Booking b) {
+        try {
+            Sql.update(reads, "insert or replace into bookings values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", b.id(), b.space(),
+                    b.site(), b.start(), b.end(), b.organizer(), b.status().jsonName(), b.createdAt(), b.checkedInAt(),
+                    b.closedAt());
+        } catch (SQLException e) {
+            throw new StoreException("writing booking " + b.id(), e);
+        }
+    }
+
+    @Override
+    public synchronized List<Booking> activeBookings() {
+        try {
+            return Sql.query(reads, BOOKING_COLUMNS + " where status in ('booked', 'checked-in') order by start_at",
+                    EmbeddedSpaceStore::booking);
+        } catch (SQLException e) {
+            throw new StoreException("reading active bookings", e);
+        }
+    }
+
+    @Override
+    public synchronized List<Booking> bookings(Collection<String> siteIds, String spaceId, Instant from, Instant to,
+            int limit) {
+        if (siteIds.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement p = reads.prepareStatement(BOOKING_COLUMNS + " " + """
+                 where site_id in (select unnest(?::varchar[])) and (? is null or space_id = ?)
+                  and start_at < ? and end_at > ? order by start_at, id limit ?""")) {
+            p.setArray(1, reads.createArrayOf("VARCHAR", siteIds.toArray()));
+            p.setString(2, spaceId);
+            p.setString(3, spaceId);
+            p.setTimestamp(4, Timestamp.from(to));
+            p.setTimestamp(5, Timestamp.from(from));
+            p.setInt(6, limit);
+            List<Booking> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(booking(r));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("reading bookings", e);
+        }
+    }
+
+    private static Booking booking(ResultSet r) throws SQLException {
+        return new Booking(r.getString(1), r.getString(2), r.getString(3), instant(r, 4), instant(r, 5), r.getString(6),
+                BookingStatus.of(r.getString(7)), instant(r, 8), instant(r, 9), instant(r, 10));
+    }
+
+    private static Instant instant(ResultSet r, int column) throws SQLException {
+        Timestamp t = r.getTimestamp(column);
+        return t == null ? null : t.toInstant();
     }
 
     // ---- timeline ----

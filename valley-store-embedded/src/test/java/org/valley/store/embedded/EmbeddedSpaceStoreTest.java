@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.valley.space.booking.Booking;
+import org.valley.space.booking.BookingStatus;
 import org.valley.space.occupancy.State;
 import org.valley.space.occupancy.TimelinePoint;
 import org.valley.store.ProjectionStore;
@@ -85,6 +87,33 @@ class EmbeddedSpaceStoreTest {
             assertThat(rows.get(0).frame()).isEqualTo(3);
             assertThat(rows.get(3).value()).isEqualTo("closed");
             assertThat(rows.stream().filter(r -> r.key().equals("motion")).findFirst().orElseThrow().value()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void bookings_areKeptAndFoundByOverlap() throws Exception {
+        Instant nine = Instant.parse("2026-11-02T09:00:00Z");
+        Booking a = new Booking("bk-1", "room", "campus", nine, nine.plusSeconds(3600), "ada", BookingStatus.BOOKED, nine,
+                null, null);
+        Booking b = new Booking("bk-2", "room", "campus", nine.plusSeconds(7200), nine.plusSeconds(9000), "bob",
+                BookingStatus.BOOKED, nine, null, null);
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            store.spaces().putBooking(a);
+            store.spaces().putBooking(b);
+            store.spaces().putBooking(new Booking("bk-3", "desk", "other", nine, nine.plusSeconds(60), "eve",
+                    BookingStatus.BOOKED, nine, null, null));
+            store.spaces().putBooking(new Booking(b.id(), b.space(), b.site(), b.start(), b.end(), b.organizer(),
+                    BookingStatus.RELEASED_NO_SHOW, b.createdAt(), null, b.start().plusSeconds(600)));
+        }
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            assertThat(store.spaces().activeBookings()).extracting(Booking::id).containsExactlyInAnyOrder("bk-1", "bk-3");
+            assertThat(store.spaces().activeBookings()).contains(a);
+            List<Booking> found = store.spaces().bookings(List.of("campus"), null, nine.plusSeconds(1800), nine.plusSeconds(8000), 10);
+            assertThat(found).extracting(Booking::id).containsExactly("bk-1", "bk-2");
+            assertThat(found.get(1).status()).isEqualTo(BookingStatus.RELEASED_NO_SHOW);
+            assertThat(found.get(1).closedAt()).isEqualTo(b.start().plusSeconds(600));
+            assertThat(store.spaces().bookings(List.of("campus"), "room", nine.plusSeconds(3600), nine.plusSeconds(7200), 10))
+                    .isEmpty();
         }
     }
 }

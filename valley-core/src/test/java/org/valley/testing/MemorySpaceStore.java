@@ -1,4 +1,4 @@
-package org.valley.space.occupancy;
+package org.valley.testing;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,15 +7,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.valley.space.booking.Booking;
+import org.valley.space.occupancy.TimelinePoint;
 import org.valley.store.SpaceStore;
 
 /** A space store in memory, for the core's tests (the DuckDB one lives in valley-store-embedded). */
-final class MemorySpaceStore implements SpaceStore {
+public final class MemorySpaceStore implements SpaceStore {
 
     private final Map<String, StoredSite> sites = new HashMap<>();
     private final Map<String, List<TimelinePoint>> timelines = new HashMap<>();
     private final List<StoredReading> readings = new ArrayList<>();
-    int rewrites;
+    private final Map<String, Booking> bookings = new java.util.LinkedHashMap<>();
+    public int rewrites;
 
     @Override
     public synchronized List<StoredSite> sites() {
@@ -71,14 +74,14 @@ final class MemorySpaceStore implements SpaceStore {
     }
 
     /** Every point of a space as written, oldest first. */
-    synchronized List<TimelinePoint> all(String spaceId) {
+    public synchronized List<TimelinePoint> all(String spaceId) {
         List<TimelinePoint> all = new ArrayList<>(timelines.getOrDefault(spaceId, List.of()));
         all.sort(Comparator.comparingLong(TimelinePoint::at));
         return all;
     }
 
     /** Stores a decoded frame's readings as the projection would (flattened, numbers as doubles). */
-    synchronized void store(String deviceId, long frame, long ts, Map<String, Object> data) {
+    public synchronized void store(String deviceId, long frame, long ts, Map<String, Object> data) {
         for (Map.Entry<String, Object> e : data.entrySet()) {
             Object v = e.getValue() instanceof Number n ? (Object) n.doubleValue() : e.getValue();
             readings.add(new StoredReading(deviceId, frame, ts, e.getKey(), v));
@@ -92,5 +95,26 @@ final class MemorySpaceStore implements SpaceStore {
                 .sorted(Comparator.comparingLong(StoredReading::ts).thenComparing(StoredReading::deviceId)
                         .thenComparingLong(StoredReading::frame))
                 .forEach(sink);
+    }
+
+    @Override
+    public synchronized void putBooking(Booking booking) {
+        bookings.put(booking.id(), booking);
+    }
+
+    @Override
+    public synchronized List<Booking> activeBookings() {
+        return bookings.values().stream().filter(b -> b.status().active()).toList();
+    }
+
+    @Override
+    public synchronized List<Booking> bookings(Collection<String> siteIds, String spaceId, java.time.Instant from,
+            java.time.Instant to, int limit) {
+        return bookings.values().stream()
+                .filter(b -> siteIds.contains(b.site()) && (spaceId == null || b.space().equals(spaceId))
+                        && b.start().isBefore(to) && b.end().isAfter(from))
+                .sorted(Comparator.comparing(Booking::start))
+                .limit(limit)
+                .toList();
     }
 }
