@@ -11,6 +11,7 @@ import org.duckdb.DuckDBConnection;
 import org.valley.store.Catalog;
 import org.valley.store.FrameQueries;
 import org.valley.store.ProjectionStore;
+import org.valley.store.SpaceStore;
 
 /**
  * The embedded store: one DuckDB database file in the data directory. The projection writes
@@ -73,6 +74,7 @@ public final class EmbeddedStore implements AutoCloseable {
     private final EmbeddedProjectionStore projection;
     private final EmbeddedCatalog catalog;
     private final EmbeddedQueries queries;
+    private final EmbeddedSpaceStore spaces;
 
     private EmbeddedStore(DuckDBConnection root) throws SQLException {
         this.root = root;
@@ -94,6 +96,7 @@ public final class EmbeddedStore implements AutoCloseable {
         this.projection = new EmbeddedProjectionStore((DuckDBConnection) root.duplicate());
         this.catalog = new EmbeddedCatalog(root.duplicate());
         this.queries = new EmbeddedQueries(root);
+        this.spaces = new EmbeddedSpaceStore((DuckDBConnection) root.duplicate(), (DuckDBConnection) root.duplicate());
     }
 
     /** Opens (creating if needed) the store in {@code dir}/valley.duckdb. */
@@ -119,8 +122,13 @@ public final class EmbeddedStore implements AutoCloseable {
         return queries;
     }
 
+    public SpaceStore spaces() {
+        return spaces;
+    }
+
     @Override
     public void close() {
+        spaces.close();
         projection.close();
         catalog.close();
         try {
