@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import org.valley.codec.CodecCatalog;
 import org.valley.device.DeviceDirectory;
 import org.valley.journal.Journal;
+import org.valley.js.JsLimits;
 import org.valley.js.JsRuntime;
 import org.valley.projection.Projection;
 import org.valley.server.auth.Keys;
@@ -92,7 +93,7 @@ public final class ValleyNode implements AutoCloseable {
         EmbeddedStore store = EmbeddedStore.open(data.resolve("store"));
         DeviceDirectory directory = new DeviceDirectory();
         store.catalog().devices().forEach(directory::put);
-        JsRuntime js = new JsRuntime();
+        JsRuntime js = new JsRuntime(JsLimits.DEFAULTS.withCpuTime(config.codecCpuTime()));
         if (js.mode().equals("optimizing")) {
             LOG.info("JavaScript codecs: GraalJS {} with the Graal compiler (optimizing)", js.version());
         } else {

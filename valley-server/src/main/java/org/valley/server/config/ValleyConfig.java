@@ -32,6 +32,7 @@ import org.valley.journal.JournalConfig;
  *     {@code journal.segment-bytes}, {@code journal.fsync})
  * @param noopEndpoint answer {@code POST /ingest/noop} with 204, for measuring the HTTP ceiling
  *     ({@code noop-endpoint}, false)
+ * @param codecCpuTime CPU time one call of a JavaScript codec may use ({@code codec-cpu-time}, PT0.05S)
  */
 public record ValleyConfig(
         String host,
@@ -44,10 +45,23 @@ public record ValleyConfig(
         Duration commitInterval,
         int projectionQueue,
         JournalConfig journal,
-        boolean noopEndpoint) {
+        boolean noopEndpoint,
+        Duration codecCpuTime) {
 
     private static final Set<String> KEYS = Set.of("host", "port", "data", "public-url", "event-loops",
-            "ingest-body-limit", "api-body-limit", "commit-interval", "projection-queue", "journal", "noop-endpoint");
+            "ingest-body-limit", "api-body-limit", "commit-interval", "projection-queue", "journal", "noop-endpoint",
+            "codec-cpu-time");
+
+    /** The CPU time one call of a JavaScript codec may use unless {@code codec-cpu-time} says otherwise. */
+    public static final Duration CODEC_CPU_TIME = Duration.ofMillis(50);
+
+    /** A configuration with the default codec CPU time. */
+    public ValleyConfig(String host, int port, Path dataDir, String publicUrl, int eventLoops, long ingestBodyLimit,
+            long apiBodyLimit, Duration commitInterval, int projectionQueue, JournalConfig journal,
+            boolean noopEndpoint) {
+        this(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit, commitInterval,
+                projectionQueue, journal, noopEndpoint, CODEC_CPU_TIME);
+    }
 
     public ValleyConfig {
         if (port < 0 || port > 65535) {
@@ -64,6 +78,9 @@ public record ValleyConfig(
         }
         if (commitInterval.isNegative() || commitInterval.isZero() || commitInterval.toSeconds() > 60) {
             throw new IllegalArgumentException("commit-interval must be between PT0.001S and PT60S, got " + commitInterval);
+        }
+        if (codecCpuTime == null || codecCpuTime.toMillis() < 1 || codecCpuTime.toSeconds() > 10) {
+            throw new IllegalArgumentException("codec-cpu-time must be between PT0.001S and PT10S, got " + codecCpuTime);
         }
         if (projectionQueue < 1) {
             throw new IllegalArgumentException("projection-queue must be at least 1, got " + projectionQueue);
@@ -82,17 +99,17 @@ public record ValleyConfig(
 
     public ValleyConfig withPort(int value) {
         return new ValleyConfig(host, value, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint);
+                commitInterval, projectionQueue, journal, noopEndpoint, codecCpuTime);
     }
 
     public ValleyConfig withDataDir(Path value) {
         return new ValleyConfig(host, port, value, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint);
+                commitInterval, projectionQueue, journal, noopEndpoint, codecCpuTime);
     }
 
     public ValleyConfig withNoopEndpoint(boolean value) {
         return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, value);
+                commitInterval, projectionQueue, journal, value, codecCpuTime);
     }
 
     /** Reads a JSON configuration file over the defaults; unknown keys are refused by name. */
@@ -128,7 +145,8 @@ public record ValleyConfig(
                 duration(root, "commit-interval", d.commitInterval()),
                 root.path("projection-queue").asInt(d.projectionQueue()),
                 j,
-                root.path("noop-endpoint").asBoolean(d.noopEndpoint()));
+                root.path("noop-endpoint").asBoolean(d.noopEndpoint()),
+                duration(root, "codec-cpu-time", d.codecCpuTime()));
     }
 
     private static Duration duration(JsonNode root, String key, Duration fallback) {

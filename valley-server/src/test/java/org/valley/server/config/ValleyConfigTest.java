@@ -1,0 +1,37 @@
+package org.valley.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValleyConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private ValleyConfig load(String json) throws IOException {
+        Path file = dir.resolve("valley.json");
+        Files.writeString(file, json);
+        return ValleyConfig.load(file);
+    }
+
+    @Test
+    void codecCpuTime_defaultsTo50ms_andIsReadFromTheFile() throws IOException {
+        assertThat(ValleyConfig.defaults().codecCpuTime()).isEqualTo(Duration.ofMillis(50));
+        assertThat(load("{\"codec-cpu-time\": \"PT0.2S\"}").codecCpuTime()).isEqualTo(Duration.ofMillis(200));
+        assertThat(load("{\"codec-cpu-time\": \"PT0.2S\"}").withPort(9000).codecCpuTime()).isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void codecCpuTime_outOfRangeOrMalformed_isRefusedByName() {
+        assertThatThrownBy(() -> load("{\"codec-cpu-time\": \"PT30S\"}")).hasMessageContaining("codec-cpu-time");
+        assertThatThrownBy(() -> load("{\"codec-cpu-time\": \"fast\"}")).hasMessageContaining("codec-cpu-time");
+        assertThatThrownBy(() -> load("{\"codec-cpu\": \"PT1S\"}")).hasMessageContaining("unknown key 'codec-cpu'");
+    }
+}
