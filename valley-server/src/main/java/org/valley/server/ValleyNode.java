@@ -11,6 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.mqtt.MqttServer;
+import io.vertx.mqtt.MqttServerOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +40,7 @@ import org.valley.server.ingest.Ingestion;
 import org.valley.server.ingest.http.HttpIngest;
 import org.valley.server.ingest.lorawan.LorawanIngest;
 import org.valley.server.ingest.sigfox.SigfoxIngest;
+import org.valley.server.mqtt.MqttService;
 import org.valley.store.ProjectionStore;
 import org.valley.store.embedded.EmbeddedStore;
 
@@ -60,10 +63,11 @@ public final class ValleyNode implements AutoCloseable {
     private final Vertx vertx;
     private final PrometheusMeterRegistry metrics;
     private final int port;
+    private final int mqttPort;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
 
     private ValleyNode(ValleyConfig config, String adminKey, boolean generated, EmbeddedStore store, Journal journal,
-            Projection projection, Vertx vertx, PrometheusMeterRegistry metrics, int port,
+            Projection projection, Vertx vertx, PrometheusMeterRegistry metrics, int port, int mqttPort,
             java.util.concurrent.ScheduledExecutorService housekeeping) {
         this.config = config;
         this.adminKey = adminKey;
@@ -74,6 +78,7 @@ public final class ValleyNode implements AutoCloseable {
         this.vertx = vertx;
         this.metrics = metrics;
         this.port = port;
+        this.mqttPort = mqttPort;
         this.housekeeping = housekeeping;
     }
 
@@ -128,6 +133,8 @@ public final class ValleyNode implements AutoCloseable {
         Ingestion ingestion = new Ingestion(journal, vertx);
         SigfoxIngest sigfox = new SigfoxIngest(ingestion, devices, clock, vertx);
         HttpIngest http = new HttpIngest(ingestion, directory, clock);
+        MqttService mqtt = new MqttService(tenancy, directory, ingestion, clock);
+        projection.addListener(mqtt::decoded);
         LorawanIngest lorawan = new LorawanIngest(ingestion, clock, delivery -> delivery.downlinkUpdate() == null
                 ? Future.succeededFuture()
                 : vertx.executeBlocking(() -> devices.downlinkStatus(delivery.downlinkUpdate().downlinkId(),
@@ -140,8 +147,10 @@ public final class ValleyNode implements AutoCloseable {
         Gauge.builder("valley_decode_errors", projection, Projection::decodeErrors).register(metrics);
         Gauge.builder("valley_devices", directory, DeviceDirectory::size).register(metrics);
         Gauge.builder("valley_store_rows_written", store.projection(), ProjectionStore::rowsWritten).register(metrics);
+        Gauge.builder("valley_mqtt_readings_published", mqtt, MqttService::readingsPublished).register(metrics);
+        Gauge.builder("valley_mqtt_readings_dropped", mqtt, MqttService::readingsDropped).register(metrics);
 
-        int[] bound = new int[1];
+        int[] bound = new int[2];
         HttpApi.Health health = new HttpApi.Health() {
             @Override
             public boolean ready() {
@@ -163,7 +172,7 @@ public final class ValleyNode implements AutoCloseable {
                 HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(c.host()).setPort(c.port()).setTcpNoDelay(true).setCompressionSupported(false)
                         .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024));
-                return server.requestHandler(HttpApi.router(vertx, parts)).listen().map(s -> {
+                Future<HttpServer> web = server.requestHandler(HttpApi.router(vertx, parts)).listen().map(s -> {
                     synchronized (bound) {
                         if (bound[0] == 0) {
                             bound[0] = s.actualPort();
@@ -171,6 +180,18 @@ public final class ValleyNode implements AutoCloseable {
                     }
                     return s;
                 });
+                Future<MqttServer> broker = MqttServer.create(vertx, new MqttServerOptions().setHost(c.host())
+                                .setPort(c.mqttPort()).setMaxMessageSize(c.ingestBodyLimit() > Integer.MAX_VALUE
+                                        ? Integer.MAX_VALUE : (int) c.ingestBodyLimit() + 1024))
+                        .endpointHandler(mqtt::connect).listen().map(s -> {
+                            synchronized (bound) {
+                                if (bound[1] == 0) {
+                                    bound[1] = s.actualPort();
+                                }
+                            }
+                            return s;
+                        });
+                return Future.all(web, broker);
             }
         }, new DeploymentOptions().setInstances(config.eventLoops()));
         try {
@@ -180,7 +201,8 @@ public final class ValleyNode implements AutoCloseable {
             journal.close();
             projection.close();
             store.close();
-            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + " (HTTP) and :"
+                    + config.mqttPort() + " (MQTT, setting mqtt-port): " + e.getMessage(), e);
         }
         var housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("valley-housekeeping").daemon(true).factory());
@@ -191,7 +213,7 @@ public final class ValleyNode implements AutoCloseable {
                 LOG.warn("releasing journal segments failed; they stay on disk until the next try", e);
             }
         }, 10, 10, TimeUnit.SECONDS);
-        return new ValleyNode(config, key[0], generated, store, journal, projection, vertx, metrics, bound[0],
+        return new ValleyNode(config, key[0], generated, store, journal, projection, vertx, metrics, bound[0], bound[1],
                 housekeeping);
     }
 
@@ -220,6 +242,11 @@ public final class ValleyNode implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The MQTT port the node listens on. */
+    public int mqttPort() {
+        return mqttPort;
     }
 
     public String adminKey() {

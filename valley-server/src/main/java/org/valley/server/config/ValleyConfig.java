@@ -32,6 +32,7 @@ import org.valley.journal.JournalConfig;
  *     {@code journal.segment-bytes}, {@code journal.fsync})
  * @param noopEndpoint answer {@code POST /ingest/noop} with 204, for measuring the HTTP ceiling
  *     ({@code noop-endpoint}, false)
+ * @param mqttPort the MQTT port ({@code mqtt-port}, default 1883; 0 for any free port)
  */
 public record ValleyConfig(
         String host,
@@ -44,14 +45,22 @@ public record ValleyConfig(
         Duration commitInterval,
         int projectionQueue,
         JournalConfig journal,
-        boolean noopEndpoint) {
+        boolean noopEndpoint,
+        int mqttPort) {
 
     private static final Set<String> KEYS = Set.of("host", "port", "data", "public-url", "event-loops",
-            "ingest-body-limit", "api-body-limit", "commit-interval", "projection-queue", "journal", "noop-endpoint");
+            "ingest-body-limit", "api-body-limit", "commit-interval", "projection-queue", "journal", "noop-endpoint",
+            "mqtt-port");
 
     public ValleyConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (mqttPort < 0 || mqttPort > 65535) {
+            throw new IllegalArgumentException("mqtt-port must be 0..65535, got " + mqttPort);
+        }
+        if (mqttPort != 0 && mqttPort == port) {
+            throw new IllegalArgumentException("mqtt-port and port must differ, both are " + port);
         }
         if (eventLoops < 1) {
             throw new IllegalArgumentException("event-loops must be at least 1, got " + eventLoops);
@@ -72,7 +81,7 @@ public record ValleyConfig(
 
     public static ValleyConfig defaults() {
         return new ValleyConfig("0.0.0.0", 8080, Path.of("data"), null, Runtime.getRuntime().availableProcessors(),
-                16 * 1024, 1024 * 1024, Duration.ofMillis(200), 65_536, JournalConfig.defaults(), false);
+                16 * 1024, 1024 * 1024, Duration.ofMillis(200), 65_536, JournalConfig.defaults(), false, 1883);
     }
 
     /** The URL networks reach this node at. */
@@ -82,17 +91,22 @@ public record ValleyConfig(
 
     public ValleyConfig withPort(int value) {
         return new ValleyConfig(host, value, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint);
+                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort);
     }
 
     public ValleyConfig withDataDir(Path value) {
         return new ValleyConfig(host, port, value, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint);
+                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort);
     }
 
     public ValleyConfig withNoopEndpoint(boolean value) {
         return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, value);
+                commitInterval, projectionQueue, journal, value, mqttPort);
+    }
+
+    public ValleyConfig withMqttPort(int value) {
+        return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
+                commitInterval, projectionQueue, journal, noopEndpoint, value);
     }
 
     /** Reads a JSON configuration file over the defaults; unknown keys are refused by name. */
@@ -128,7 +142,8 @@ public record ValleyConfig(
                 duration(root, "commit-interval", d.commitInterval()),
                 root.path("projection-queue").asInt(d.projectionQueue()),
                 j,
-                root.path("noop-endpoint").asBoolean(d.noopEndpoint()));
+                root.path("noop-endpoint").asBoolean(d.noopEndpoint()),
+                root.path("mqtt-port").asInt(d.mqttPort()));
     }
 
     private static Duration duration(JsonNode root, String key, Duration fallback) {
