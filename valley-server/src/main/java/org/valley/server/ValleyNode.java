@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.valley.codec.CodecCatalog;
@@ -40,6 +41,8 @@ import org.valley.server.ingest.Ingestion;
 import org.valley.server.ingest.http.HttpIngest;
 import org.valley.server.ingest.lorawan.LorawanIngest;
 import org.valley.server.ingest.sigfox.SigfoxIngest;
+import org.valley.server.ingest.lorawan.Delivery;
+import org.valley.server.mqtt.MqttBridges;
 import org.valley.server.mqtt.MqttService;
 import org.valley.store.ProjectionStore;
 import org.valley.store.embedded.EmbeddedStore;
@@ -64,11 +67,12 @@ public final class ValleyNode implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final int port;
     private final int mqttPort;
+    private final MqttBridges bridges;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
 
     private ValleyNode(ValleyConfig config, String adminKey, boolean generated, EmbeddedStore store, Journal journal,
             Projection projection, Vertx vertx, PrometheusMeterRegistry metrics, int port, int mqttPort,
-            java.util.concurrent.ScheduledExecutorService housekeeping) {
+            MqttBridges bridges, java.util.concurrent.ScheduledExecutorService housekeeping) {
         this.config = config;
         this.adminKey = adminKey;
         this.adminKeyGenerated = generated;
@@ -79,6 +83,7 @@ public final class ValleyNode implements AutoCloseable {
         this.metrics = metrics;
         this.port = port;
         this.mqttPort = mqttPort;
+        this.bridges = bridges;
         this.housekeeping = housekeeping;
     }
 
@@ -135,10 +140,13 @@ public final class ValleyNode implements AutoCloseable {
         HttpIngest http = new HttpIngest(ingestion, directory, clock);
         MqttService mqtt = new MqttService(tenancy, directory, ingestion, clock);
         projection.addListener(mqtt::decoded);
-        LorawanIngest lorawan = new LorawanIngest(ingestion, clock, delivery -> delivery.downlinkUpdate() == null
+        Function<Delivery, Future<?>> afterDurable = delivery -> delivery.downlinkUpdate() == null
                 ? Future.succeededFuture()
                 : vertx.executeBlocking(() -> devices.downlinkStatus(delivery.downlinkUpdate().downlinkId(),
-                        delivery.downlinkUpdate().status()), false));
+                        delivery.downlinkUpdate().status()), false);
+        LorawanIngest lorawan = new LorawanIngest(ingestion, clock, afterDurable);
+        MqttBridges bridges = new MqttBridges(vertx, ingestion, directory, clock, afterDurable, 500, 60_000);
+        tenancy.hooks(bridges);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("valley_journal_queue_depth", journal, j -> j.stats().queueDepth()).register(metrics);
         Gauge.builder("valley_journal_appended", journal, j -> j.stats().appended()).register(metrics);
@@ -149,6 +157,9 @@ public final class ValleyNode implements AutoCloseable {
         Gauge.builder("valley_store_rows_written", store.projection(), ProjectionStore::rowsWritten).register(metrics);
         Gauge.builder("valley_mqtt_readings_published", mqtt, MqttService::readingsPublished).register(metrics);
         Gauge.builder("valley_mqtt_readings_dropped", mqtt, MqttService::readingsDropped).register(metrics);
+        Gauge.builder("valley_mqtt_bridges_connected", bridges, MqttBridges::connected).register(metrics);
+        Gauge.builder("valley_mqtt_bridge_messages", bridges, MqttBridges::received).register(metrics);
+        Gauge.builder("valley_mqtt_bridge_rejected", bridges, MqttBridges::rejected).register(metrics);
 
         int[] bound = new int[2];
         HttpApi.Health health = new HttpApi.Health() {
@@ -204,6 +215,7 @@ public final class ValleyNode implements AutoCloseable {
             throw new IOException("cannot listen on " + config.host() + ":" + config.port() + " (HTTP) and :"
                     + config.mqttPort() + " (MQTT, setting mqtt-port): " + e.getMessage(), e);
         }
+        bridges.startAll(tenancy.allIntegrations());
         var housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("valley-housekeeping").daemon(true).factory());
         housekeeping.scheduleWithFixedDelay(() -> {
@@ -214,7 +226,7 @@ public final class ValleyNode implements AutoCloseable {
             }
         }, 10, 10, TimeUnit.SECONDS);
         return new ValleyNode(config, key[0], generated, store, journal, projection, vertx, metrics, bound[0], bound[1],
-                housekeeping);
+                bridges, housekeeping);
     }
 
     /**
@@ -278,6 +290,7 @@ public final class ValleyNode implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        bridges.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

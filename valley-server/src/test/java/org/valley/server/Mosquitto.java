@@ -124,9 +124,19 @@ final class Mosquitto {
 
         /** Starts a broker; with {@code user} non-null, it wants that user name and password. */
         static Broker start(Path dir, String user, String password) throws IOException, InterruptedException {
-            int port = freePort();
+            return start(dir, freePort(), user, password);
+        }
+
+        /** Starts an anonymous broker again on the port a stopped one had. */
+        static Broker restart(Path dir, int port) throws IOException, InterruptedException {
+            return start(dir, port, null, null);
+        }
+
+        private static Broker start(Path dir, int port, String user, String password) throws IOException, InterruptedException {
             Path config = dir.resolve("mosquitto-" + port + ".conf");
+            // run as root, Mosquitto would switch to its own user, which cannot read a test's private directory
             StringBuilder conf = new StringBuilder("listener " + port + " 127.0.0.1\npersistence false\n"
+                    + "user " + System.getProperty("user.name") + "\n"
                     + "log_dest stdout\nlog_type error\nlog_type warning\nlog_type notice\n");
             if (user == null) {
                 conf.append("allow_anonymous true\n");
