@@ -76,6 +76,9 @@ public final class Projection implements AutoCloseable {
     private final Semaphore room;
     private final int capacity;
     private final Map<String, Map<String, FrameTrack>> tracks = new ConcurrentHashMap<>();
+    private final List<DecodedListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** True while the frame being applied arrives now (not replayed, not decoded again): listeners hear of it. */
+    private boolean live;
     private final PriorityQueue<Waiter> waiters =
             new PriorityQueue<>((a, b) -> Long.compare(a.position, b.position));
     private final AtomicLong applied = new AtomicLong();
@@ -149,6 +152,11 @@ public final class Projection implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /** Adds a listener of the frames decoded from now on. */
+    public void addListener(DecodedListener listener) {
+        listeners.add(listener);
     }
 
     /**
@@ -295,9 +303,11 @@ public final class Projection implements AutoCloseable {
     private void handle(Object item) {
         switch (item) {
             case Batch batch -> {
+                live = true;
                 for (Entry e : batch.entries()) {
                     apply(e.position(), e.uplink());
                 }
+                live = false;
             }
             case Runnable task -> task.run();
             case Waiter w -> {
@@ -457,6 +467,7 @@ public final class Projection implements AutoCloseable {
                         Json.write(d.data()), null, now);
                 pending++;
                 flatten(device.id(), time, "", d.data(), extended);
+                tell(device, time, d.data());
                 if (d.data().get("battery") instanceof Number battery && track != null) {
                     track.battery(battery.floatValue());
                 }
@@ -482,7 +493,9 @@ public final class Projection implements AutoCloseable {
                 Map<?, ?> reading = (Map<?, ?>) element;
                 @SuppressWarnings("unchecked")
                 Map<String, Object> values = (Map<String, Object>) reading.get("values");
-                flatten(device.id(), ((Number) reading.get("ts")).longValue(), "", values, extended);
+                long ts = ((Number) reading.get("ts")).longValue();
+                flatten(device.id(), ts, "", values, extended);
+                tell(device, ts, values);
             }
             store.decode(device.tenant(), device.network().id(), extended, device.id(), null, 0, text, null, now);
         } catch (RuntimeException e) {
@@ -492,6 +505,19 @@ public final class Projection implements AutoCloseable {
                     "stored JSON values are not readable: " + e.getMessage(), now);
         }
         pending++;
+    }
+
+    private void tell(Device device, long time, Map<String, Object> values) {
+        if (!live) {
+            return;
+        }
+        for (DecodedListener listener : listeners) {
+            try {
+                listener.decoded(device, time, values);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a listener of decoded frames failed; the frame is stored", e);
+            }
+        }
     }
 
     private void flatten(String deviceId, long time, String prefix, Map<String, Object> data, long extended) {

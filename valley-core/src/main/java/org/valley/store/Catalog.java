@@ -16,7 +16,16 @@ public interface Catalog {
     /** An API key, stored as the SHA-256 of its text. */
     record ApiKey(String hash, String tenant, String role, Instant createdAt) {}
 
-    record Integration(String id, String tenant, String kind, String keyHash, Instant createdAt) {}
+    /**
+     * An integration: a network or client that calls Valley with its key, or a bridge Valley runs.
+     *
+     * @param config the settings of a bridge as JSON text (broker URL, topic, format...), or null
+     */
+    record Integration(String id, String tenant, String kind, String keyHash, Instant createdAt, String config) {
+        public Integration(String id, String tenant, String kind, String keyHash, Instant createdAt) {
+            this(id, tenant, kind, keyHash, createdAt, null);
+        }
+    }
 
     record Downlink(String id, String deviceId, String payloadHex, Integer fPort, String status,
             Instant createdAt, Instant sentAt) {}

@@ -51,6 +51,9 @@ public final class Main implements Runnable {
         @Option(names = "--data", description = "data directory (default ./data)")
         Path data;
 
+        @Option(names = "--mqtt-port", description = "MQTT port (default 1883; 0 for any free port)")
+        Integer mqttPort;
+
         @Option(names = "--config", description = "JSON configuration file with kebab-case keys")
         Path config;
 
@@ -62,6 +65,9 @@ public final class Main implements Runnable {
             if (data != null) {
                 c = c.withDataDir(data);
             }
+            if (mqttPort != null) {
+                c = c.withMqttPort(mqttPort);
+            }
             return c;
         }
     }
@@ -69,7 +75,8 @@ public final class Main implements Runnable {
     static ValleyNode startNode(ValleyConfig config) throws Exception {
         ValleyNode node = ValleyNode.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "valley-shutdown"));
-        System.out.println("Valley is listening on " + node.baseUrl() + " (data in " + config.dataDir().toAbsolutePath() + ")");
+        System.out.println("Valley is listening on " + node.baseUrl() + ", MQTT on port " + node.mqttPort() + " (data in "
+                + config.dataDir().toAbsolutePath() + ")");
         if (node.adminKeyGenerated()) {
             System.out.println("Operator key (shown once, kept in " + config.dataDir().resolve("admin.key") + "): "
                     + node.adminKey());

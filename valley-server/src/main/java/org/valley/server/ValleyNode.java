@@ -11,6 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.mqtt.MqttServer;
+import io.vertx.mqtt.MqttServerOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.valley.codec.CodecCatalog;
@@ -41,6 +44,9 @@ import org.valley.server.ingest.Ingestion;
 import org.valley.server.ingest.http.HttpIngest;
 import org.valley.server.ingest.lorawan.LorawanIngest;
 import org.valley.server.ingest.sigfox.SigfoxIngest;
+import org.valley.server.ingest.lorawan.Delivery;
+import org.valley.server.mqtt.MqttBridges;
+import org.valley.server.mqtt.MqttService;
 import org.valley.store.ProjectionStore;
 import org.valley.store.embedded.EmbeddedStore;
 
@@ -63,12 +69,14 @@ public final class ValleyNode implements AutoCloseable {
     private final Vertx vertx;
     private final PrometheusMeterRegistry metrics;
     private final int port;
+    private final int mqttPort;
+    private final MqttBridges bridges;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final JsRuntime js;
 
     private ValleyNode(ValleyConfig config, String adminKey, boolean generated, EmbeddedStore store, Journal journal,
-            Projection projection, Vertx vertx, PrometheusMeterRegistry metrics, int port,
-            java.util.concurrent.ScheduledExecutorService housekeeping, JsRuntime js) {
+            Projection projection, Vertx vertx, PrometheusMeterRegistry metrics, int port, int mqttPort,
+            MqttBridges bridges, java.util.concurrent.ScheduledExecutorService housekeeping, JsRuntime js) {
         this.js = js;
         this.config = config;
         this.adminKey = adminKey;
@@ -79,6 +87,8 @@ public final class ValleyNode implements AutoCloseable {
         this.vertx = vertx;
         this.metrics = metrics;
         this.port = port;
+        this.mqttPort = mqttPort;
+        this.bridges = bridges;
         this.housekeeping = housekeeping;
     }
 
@@ -140,10 +150,15 @@ public final class ValleyNode implements AutoCloseable {
         Ingestion ingestion = new Ingestion(journal, vertx);
         SigfoxIngest sigfox = new SigfoxIngest(ingestion, devices, clock, vertx);
         HttpIngest http = new HttpIngest(ingestion, directory, clock);
-        LorawanIngest lorawan = new LorawanIngest(ingestion, clock, delivery -> delivery.downlinkUpdate() == null
+        MqttService mqtt = new MqttService(tenancy, directory, ingestion, clock);
+        projection.addListener(mqtt::decoded);
+        Function<Delivery, Future<?>> afterDurable = delivery -> delivery.downlinkUpdate() == null
                 ? Future.succeededFuture()
                 : vertx.executeBlocking(() -> devices.downlinkStatus(delivery.downlinkUpdate().downlinkId(),
-                        delivery.downlinkUpdate().status()), false));
+                        delivery.downlinkUpdate().status()), false);
+        LorawanIngest lorawan = new LorawanIngest(ingestion, clock, afterDurable);
+        MqttBridges bridges = new MqttBridges(vertx, ingestion, directory, clock, afterDurable, 500, 60_000);
+        tenancy.hooks(bridges);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("valley_journal_queue_depth", journal, j -> j.stats().queueDepth()).register(metrics);
         Gauge.builder("valley_journal_appended", journal, j -> j.stats().appended()).register(metrics);
@@ -152,8 +167,13 @@ public final class ValleyNode implements AutoCloseable {
         Gauge.builder("valley_decode_errors", projection, Projection::decodeErrors).register(metrics);
         Gauge.builder("valley_devices", directory, DeviceDirectory::size).register(metrics);
         Gauge.builder("valley_store_rows_written", store.projection(), ProjectionStore::rowsWritten).register(metrics);
+        Gauge.builder("valley_mqtt_readings_published", mqtt, MqttService::readingsPublished).register(metrics);
+        Gauge.builder("valley_mqtt_readings_dropped", mqtt, MqttService::readingsDropped).register(metrics);
+        Gauge.builder("valley_mqtt_bridges_connected", bridges, MqttBridges::connected).register(metrics);
+        Gauge.builder("valley_mqtt_bridge_messages", bridges, MqttBridges::received).register(metrics);
+        Gauge.builder("valley_mqtt_bridge_rejected", bridges, MqttBridges::rejected).register(metrics);
 
-        int[] bound = new int[1];
+        int[] bound = new int[2];
         HttpApi.Health health = new HttpApi.Health() {
             @Override
             public boolean ready() {
@@ -175,7 +195,7 @@ public final class ValleyNode implements AutoCloseable {
                 HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(c.host()).setPort(c.port()).setTcpNoDelay(true).setCompressionSupported(false)
                         .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024));
-                return server.requestHandler(HttpApi.router(vertx, parts)).listen().map(s -> {
+                Future<HttpServer> web = server.requestHandler(HttpApi.router(vertx, parts)).listen().map(s -> {
                     synchronized (bound) {
                         if (bound[0] == 0) {
                             bound[0] = s.actualPort();
@@ -183,6 +203,18 @@ public final class ValleyNode implements AutoCloseable {
                     }
                     return s;
                 });
+                Future<MqttServer> broker = MqttServer.create(vertx, new MqttServerOptions().setHost(c.host())
+                                .setPort(c.mqttPort()).setMaxMessageSize(c.ingestBodyLimit() > Integer.MAX_VALUE
+                                        ? Integer.MAX_VALUE : (int) c.ingestBodyLimit() + 1024))
+                        .endpointHandler(mqtt::connect).listen().map(s -> {
+                            synchronized (bound) {
+                                if (bound[1] == 0) {
+                                    bound[1] = s.actualPort();
+                                }
+                            }
+                            return s;
+                        });
+                return Future.all(web, broker);
             }
         }, new DeploymentOptions().setInstances(config.eventLoops()));
         try {
@@ -193,8 +225,10 @@ public final class ValleyNode implements AutoCloseable {
             projection.close();
             store.close();
             js.close();
-            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + " (HTTP) and :"
+                    + config.mqttPort() + " (MQTT, setting mqtt-port): " + e.getMessage(), e);
         }
+        bridges.startAll(tenancy.allIntegrations());
         var housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("valley-housekeeping").daemon(true).factory());
         housekeeping.scheduleWithFixedDelay(() -> {
@@ -204,8 +238,8 @@ public final class ValleyNode implements AutoCloseable {
                 LOG.warn("releasing journal segments failed; they stay on disk until the next try", e);
             }
         }, 10, 10, TimeUnit.SECONDS);
-        return new ValleyNode(config, key[0], generated, store, journal, projection, vertx, metrics, bound[0],
-                housekeeping, js);
+        return new ValleyNode(config, key[0], generated, store, journal, projection, vertx, metrics, bound[0], bound[1],
+                bridges, housekeeping, js);
     }
 
     /**
@@ -233,6 +267,11 @@ public final class ValleyNode implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The MQTT port the node listens on. */
+    public int mqttPort() {
+        return mqttPort;
     }
 
     public String adminKey() {
@@ -264,6 +303,7 @@ public final class ValleyNode implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        bridges.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

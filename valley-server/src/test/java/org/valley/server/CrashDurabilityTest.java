@@ -133,7 +133,7 @@ class CrashDurabilityTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), "org.valley.server.Main", "serve",
-                "--port", String.valueOf(port), "--data", dir.resolve("data").toString());
+                "--port", String.valueOf(port), "--mqtt-port", "0", "--data", dir.resolve("data").toString());
         pb.environment().put("VALLEY_ADMIN_KEY", ADMIN);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));

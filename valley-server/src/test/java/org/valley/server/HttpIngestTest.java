@@ -3,37 +3,23 @@ package org.valley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Readings posted as JSON to {@code /ingest/http/{deviceId}} through a real node. */
 class HttpIngestTest {
 
-    @TempDir
-    static Path dir;
-
     static TestNode node;
+
+    @RegisterExtension
+    static final SharedNode shared = new SharedNode(n -> node = n);
     static final AtomicInteger ids = new AtomicInteger();
-
-    @BeforeAll
-    static void start() throws IOException {
-        node = TestNode.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
 
     /** A fresh tenant with an http integration and an http device: {tenant, key, device}. */
     static String[] tenant() {

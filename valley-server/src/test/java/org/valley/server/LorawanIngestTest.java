@@ -6,36 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The Things Stack webhooks and ChirpStack HTTP integrations through a real node, read back through the API. */
 class LorawanIngestTest {
 
-    @TempDir
-    static Path dir;
-
     static TestNode node;
+
+    @RegisterExtension
+    static final SharedNode shared = new SharedNode(n -> node = n);
     static final AtomicInteger ids = new AtomicInteger();
-
-    @BeforeAll
-    static void start() throws IOException {
-        node = TestNode.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
 
     static byte[] golden(String name) {
         try (var in = LorawanIngestTest.class.getResourceAsStream("/payload/" + name)) {

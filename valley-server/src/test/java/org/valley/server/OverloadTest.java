@@ -25,7 +25,7 @@ class OverloadTest {
     @Test
     void fullJournalQueue_answers503WithRetryAfter_andKeepsEveryAcknowledgedFrame() throws Exception {
         ValleyConfig tiny = new ValleyConfig("127.0.0.1", 0, dir, null, 2, 16 * 1024, 1024 * 1024, Duration.ofMillis(200),
-                1, new JournalConfig(1, 1, 64L << 20, true), false);
+                1, new JournalConfig(1, 1, 64L << 20, true), false, 0);
         try (TestNode node = TestNode.start(tiny)) {
             String key = node.tenantWithSigfox("busy");
             node.create("/api/v1/devices", "{\"id\":\"busy-1\",\"tenant\":\"busy\",\"network\":{\"kind\":\"sigfox\",\"id\":\"BEEF\"}}");

@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,21 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Sigfox callbacks through the real endpoint of a real node, read back through the real API. */
 class SigfoxIngestTest {
 
-    @TempDir
-    static Path dir;
-
     static TestNode node;
+
+    @RegisterExtension
+    static final SharedNode shared = new SharedNode(n -> node = n);
     static final AtomicInteger ids = new AtomicInteger(0x100);
-
-    @BeforeAll
-    static void start() throws IOException {
-        node = TestNode.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
 
     static String golden(String name) {
         try (var in = SigfoxIngestTest.class.getResourceAsStream("/payload/sigfox/" + name)) {

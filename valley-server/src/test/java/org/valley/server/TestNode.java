@@ -46,10 +46,11 @@ final class TestNode implements AutoCloseable {
         return start(ValleyConfig.defaults().withPort(0).withDataDir(dir));
     }
 
+    /** Starts a node on loopback, its HTTP port as configured and MQTT on any free port. */
     static TestNode start(ValleyConfig config) throws IOException {
         ValleyConfig c = new ValleyConfig("127.0.0.1", config.port(), config.dataDir(), config.publicUrl(), 2,
                 config.ingestBodyLimit(), config.apiBodyLimit(), config.commitInterval(), config.projectionQueue(),
-                config.journal(), config.noopEndpoint());
+                config.journal(), config.noopEndpoint(), 0);
         return new TestNode(ValleyNode.start(c), c.dataDir());
     }
 

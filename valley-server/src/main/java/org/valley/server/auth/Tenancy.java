@@ -1,5 +1,6 @@
 package org.valley.server.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
@@ -19,8 +20,38 @@ import org.valley.store.Catalog.Tenant;
  */
 public final class Tenancy {
 
-    /** Integration kinds a network or a client may call. */
-    public static final Set<String> INTEGRATION_KINDS = Set.of("sigfox", "ttn", "chirpstack", "http", "mqtt");
+    /** Integration kinds: networks and clients that call Valley, and bridges Valley runs. */
+    public static final Set<String> INTEGRATION_KINDS = Set.of("sigfox", "ttn", "chirpstack", "http", "mqtt", "mqtt-bridge");
+
+    /** What runs integrations that need more than a key (bridges): their settings, their start and stop. */
+    public interface IntegrationHooks {
+        /**
+         * The settings of a new integration of {@code kind}, read from the request's body and kept as
+         * JSON text, or null when the kind has none.
+         *
+         * @throws Problem naming the field when the body is not valid for the kind
+         */
+        String settings(String kind, JsonNode body);
+
+        /** The integration was made (and stored). */
+        void created(Integration integration);
+
+        /** The integration was deleted. */
+        void deleted(Integration integration);
+    }
+
+    private static final IntegrationHooks NO_HOOKS = new IntegrationHooks() {
+        @Override
+        public String settings(String kind, JsonNode body) {
+            return null;
+        }
+
+        @Override
+        public void created(Integration integration) {}
+
+        @Override
+        public void deleted(Integration integration) {}
+    };
     private static final Set<String> KEY_ROLES = Set.of("tenant", "occupant");
 
     /** A newly made integration with its key, shown once. */
@@ -33,6 +64,7 @@ public final class Tenancy {
     private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
     private final Map<String, Integration> integrations = new ConcurrentHashMap<>();
     private final Map<String, Integration> integrationsByKey = new ConcurrentHashMap<>();
+    private volatile IntegrationHooks hooks = NO_HOOKS;
 
     public Tenancy(Catalog catalog, InstantSource clock, String adminKey) {
         this.catalog = catalog;
@@ -41,6 +73,11 @@ public final class Tenancy {
         catalog.tenants().forEach(t -> tenants.put(t.id(), t));
         catalog.keys().forEach(k -> keys.put(k.hash(), k));
         catalog.integrations().forEach(this::index);
+    }
+
+    /** Sets what runs bridges; wired after the node's parts that bridges need exist. */
+    public void hooks(IntegrationHooks value) {
+        this.hooks = value;
     }
 
     private void index(Integration i) {
@@ -130,16 +167,19 @@ public final class Tenancy {
         return who.tenant();
     }
 
-    public NewIntegration createIntegration(Principal who, String kind, String tenantRequested) {
+    /** Makes an integration; {@code body} is the request (a bridge's settings are read from it). */
+    public NewIntegration createIntegration(Principal who, String kind, String tenantRequested, JsonNode body) {
         if (kind == null || !INTEGRATION_KINDS.contains(kind)) {
             throw Problem.invalid("kind", "field 'kind' must be one of " + INTEGRATION_KINDS + ", got '" + kind + "'");
         }
         String tenant = actingTenant(who, tenantRequested);
+        String settings = hooks.settings(kind, body);
         String key = Keys.generate("vi");
         String id = kind + "-" + Keys.generate("i").substring(2, 12).toLowerCase(java.util.Locale.ROOT).replace('_', 'x');
-        Integration integration = new Integration(id, tenant, kind, Keys.hash(key), clock.instant());
+        Integration integration = new Integration(id, tenant, kind, Keys.hash(key), clock.instant(), settings);
         catalog.putIntegration(integration);
         index(integration);
+        hooks.created(integration);
         return new NewIntegration(integration, key);
     }
 
@@ -166,6 +206,12 @@ public final class Tenancy {
         catalog.deleteIntegration(id);
         integrations.remove(id);
         integrationsByKey.remove(i.keyHash());
+        hooks.deleted(i);
+    }
+
+    /** Every integration of every tenant (for what runs bridges at start-up). */
+    public List<Integration> allIntegrations() {
+        return List.copyOf(integrations.values());
     }
 
     private static void requireOperator(Principal who, String what) {

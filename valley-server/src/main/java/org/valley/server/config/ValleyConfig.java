@@ -32,6 +32,7 @@ import org.valley.journal.JournalConfig;
  *     {@code journal.segment-bytes}, {@code journal.fsync})
  * @param noopEndpoint answer {@code POST /ingest/noop} with 204, for measuring the HTTP ceiling
  *     ({@code noop-endpoint}, false)
+ * @param mqttPort the MQTT port ({@code mqtt-port}, default 1883; 0 for any free port)
  * @param codecCpuTime CPU time one call of a JavaScript codec may use ({@code codec-cpu-time}, PT0.05S)
  */
 public record ValleyConfig(
@@ -46,11 +47,12 @@ public record ValleyConfig(
         int projectionQueue,
         JournalConfig journal,
         boolean noopEndpoint,
+        int mqttPort,
         Duration codecCpuTime) {
 
     private static final Set<String> KEYS = Set.of("host", "port", "data", "public-url", "event-loops",
             "ingest-body-limit", "api-body-limit", "commit-interval", "projection-queue", "journal", "noop-endpoint",
-            "codec-cpu-time");
+            "mqtt-port", "codec-cpu-time");
 
     /** The CPU time one call of a JavaScript codec may use unless {@code codec-cpu-time} says otherwise. */
     public static final Duration CODEC_CPU_TIME = Duration.ofMillis(50);
@@ -58,14 +60,20 @@ public record ValleyConfig(
     /** A configuration with the default codec CPU time. */
     public ValleyConfig(String host, int port, Path dataDir, String publicUrl, int eventLoops, long ingestBodyLimit,
             long apiBodyLimit, Duration commitInterval, int projectionQueue, JournalConfig journal,
-            boolean noopEndpoint) {
+            boolean noopEndpoint, int mqttPort) {
         this(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit, commitInterval,
-                projectionQueue, journal, noopEndpoint, CODEC_CPU_TIME);
+                projectionQueue, journal, noopEndpoint, mqttPort, CODEC_CPU_TIME);
     }
 
     public ValleyConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (mqttPort < 0 || mqttPort > 65535) {
+            throw new IllegalArgumentException("mqtt-port must be 0..65535, got " + mqttPort);
+        }
+        if (mqttPort != 0 && mqttPort == port) {
+            throw new IllegalArgumentException("mqtt-port and port must differ, both are " + port);
         }
         if (eventLoops < 1) {
             throw new IllegalArgumentException("event-loops must be at least 1, got " + eventLoops);
@@ -89,7 +97,7 @@ public record ValleyConfig(
 
     public static ValleyConfig defaults() {
         return new ValleyConfig("0.0.0.0", 8080, Path.of("data"), null, Runtime.getRuntime().availableProcessors(),
-                16 * 1024, 1024 * 1024, Duration.ofMillis(200), 65_536, JournalConfig.defaults(), false);
+                16 * 1024, 1024 * 1024, Duration.ofMillis(200), 65_536, JournalConfig.defaults(), false, 1883);
     }
 
     /** The URL networks reach this node at. */
@@ -99,17 +107,22 @@ public record ValleyConfig(
 
     public ValleyConfig withPort(int value) {
         return new ValleyConfig(host, value, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint, codecCpuTime);
+                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime);
     }
 
     public ValleyConfig withDataDir(Path value) {
         return new ValleyConfig(host, port, value, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint, codecCpuTime);
+                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime);
     }
 
     public ValleyConfig withNoopEndpoint(boolean value) {
         return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, value, codecCpuTime);
+                commitInterval, projectionQueue, journal, value, mqttPort, codecCpuTime);
+    }
+
+    public ValleyConfig withMqttPort(int value) {
+        return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
+                commitInterval, projectionQueue, journal, noopEndpoint, value, codecCpuTime);
     }
 
     /** Reads a JSON configuration file over the defaults; unknown keys are refused by name. */
@@ -146,6 +159,7 @@ public record ValleyConfig(
                 root.path("projection-queue").asInt(d.projectionQueue()),
                 j,
                 root.path("noop-endpoint").asBoolean(d.noopEndpoint()),
+                root.path("mqtt-port").asInt(d.mqttPort()),
                 duration(root, "codec-cpu-time", d.codecCpuTime()));
     }
 

@@ -103,7 +103,7 @@ public final class HttpApi {
         r.post("/api/v1/integrations").handler(ctx -> blocking(ctx, 201, () -> {
             JsonNode b = Fields.object(bodyBytes(ctx));
             Tenancy.NewIntegration made = t.createIntegration(principal(ctx), Fields.string(b, "kind"),
-                    Fields.optionalString(b, "tenant"));
+                    Fields.optionalString(b, "tenant"), b);
             return Views.integration(made.integration(), made.key(), baseUrl(ctx, p));
         }));
         r.get("/api/v1/integrations").handler(ctx -> json(ctx, 200,

@@ -46,6 +46,17 @@ public final class Views {
         m.put("id", i.id());
         m.put("kind", i.kind());
         m.put("tenant", i.tenant());
+        if (i.config() != null) {
+            // a bridge calls out and is called by no one: its settings, never its password, and no key
+            JsonNode settings = raw(i.config());
+            settings.properties().forEach(e -> {
+                if (!e.getKey().equals("password")) {
+                    m.put(e.getKey(), e.getValue());
+                }
+            });
+            m.put("createdAt", time(i.createdAt()));
+            return m;
+        }
         if (key != null) {
             m.put("key", key);
         }

@@ -65,14 +65,15 @@ final class EmbeddedCatalog implements Catalog {
 
     @Override
     public List<Integration> integrations() {
-        return query("select id, tenant, kind, key_hash, created_at from integrations order by id",
-                r -> new Integration(r.getString(1), r.getString(2), r.getString(3), r.getString(4), instant(r, 5)));
+        return query("select id, tenant, kind, key_hash, created_at, config from integrations order by id",
+                r -> new Integration(r.getString(1), r.getString(2), r.getString(3), r.getString(4), instant(r, 5),
+                        r.getString(6)));
     }
 
     @Override
     public void putIntegration(Integration i) {
-        update("insert or replace into integrations values (?, ?, ?, ?, ?)",
-                i.id(), i.tenant(), i.kind(), i.keyHash(), i.createdAt());
+        update("insert or replace into integrations (id, tenant, kind, key_hash, created_at, config) values (?, ?, ?, ?, ?, ?)",
+                i.id(), i.tenant(), i.kind(), i.keyHash(), i.createdAt(), i.config());
     }
 
     @Override

@@ -68,6 +68,7 @@ public final class EmbeddedStore implements AutoCloseable {
         "alter table frames add column if not exists f_port integer",
         "alter table frames add column if not exists dedup varchar",
         "alter table receptions add column if not exists journal_position bigint",
+        "alter table integrations add column if not exists config varchar",
     };
 
     private final DuckDBConnection root;

@@ -1,0 +1,181 @@
+package org.valley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * mqtt-bridge integrations against a real external broker (Debian's Mosquitto on a free loopback
+ * port), fed by Mosquitto's own client as The Things Stack, ChirpStack or a device would publish.
+ */
+class MqttBridgeTest {
+
+    private static final String EUI = "70B3D57ED0001A2B";
+
+    @TempDir
+    Path dir;
+
+    static String ttnUplink(long fCnt, String gateway) {
+        return "{\"end_device_ids\":{\"device_id\":\"d\",\"application_ids\":{\"application_id\":\"app\"},\"dev_eui\":\"" + EUI
+                + "\"},\"received_at\":\"2026-11-02T09:00:00Z\",\"uplink_message\":{\"session_key_id\":\"K1\",\"f_cnt\":" + fCnt
+                + ",\"f_port\":1,\"frm_payload\":\"AQ==\",\"rx_metadata\":[{\"gateway_ids\":{\"gateway_id\":\"" + gateway
+                + "\"},\"rssi\":-90,\"snr\":7.5}],\"received_at\":\"2026-11-02T09:00:00Z\"}}";
+    }
+
+    static JsonNode bridge(TestNode node, String tenant, Mosquitto.Broker broker, String topic, String format, String user,
+            String password) {
+        String credentials = user == null ? "" : ",\"username\":\"" + user + "\",\"password\":\"" + password + "\"";
+        return node.create("/api/v1/integrations", "{\"kind\":\"mqtt-bridge\",\"tenant\":\"" + tenant + "\",\"url\":\"mqtt://127.0.0.1:"
+                + broker.port + "\",\"topic\":\"" + topic + "\",\"format\":\"" + format + "\"" + credentials + "}");
+    }
+
+    /** Publishes at QoS 1 until {@code done} holds: the bridge subscribes a moment after it is made. */
+    static void publishUntil(Mosquitto.Broker broker, Supplier<Boolean> done, String... args) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!done.get()) {
+            assertThat(System.nanoTime()).as("the bridge ingested what was published").isLessThan(deadline);
+            Mosquitto.Run run = Mosquitto.pub(broker.port, args);
+            assertThat(run.exit()).as(run.output()).isZero();
+        }
+    }
+
+    static int frames(TestNode node, String device) {
+        return node.frames(device).size();
+    }
+
+    @Test
+    void ttnBridge_ingestsUplinks_andTheSameUplinkByWebhookIsOneFrameWithBothGateways() throws Exception {
+        try (TestNode node = TestNode.start(dir.resolve("node"));
+                Mosquitto.Broker broker = Mosquitto.Broker.start(dir, null, null)) {
+            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+            node.device("acme", "d", "lorawan", EUI, null);
+            JsonNode made = bridge(node, "acme", broker, "v3/+/devices/+/up", "ttn", null, null);
+            assertThat(made.get("url").asText()).isEqualTo("mqtt://127.0.0.1:" + broker.port);
+            assertThat(made.has("key")).isFalse();
+
+            publishUntil(broker, () -> frames(node, "d") == 1, "-q", "1", "-t", "v3/app@ttn/devices/d/up",
+                    "-m", ttnUplink(7, "gw-mqtt"));
+            String ttn = node.integration("acme", "ttn");
+            TestNode.Response webhook = node.post("/ingest/ttn?key=" + ttn, null, ttnUplink(7, "gw-webhook"));
+            assertThat(webhook.status()).isEqualTo(204);
+
+            JsonNode frames = node.frames("d");
+            assertThat(frames).hasSize(1);
+            List<String> gateways = new ArrayList<>();
+            frames.get(0).get("receptions").forEach(r -> gateways.add(r.get("station").asText()));
+            assertThat(gateways).containsExactlyInAnyOrder("gw-mqtt", "gw-webhook");
+        }
+    }
+
+    @Test
+    void chirpstackBridge_readsJsonAndProtobufEvents_fromTheTopicsEvent() throws Exception {
+        try (TestNode node = TestNode.start(dir.resolve("node"));
+                Mosquitto.Broker broker = Mosquitto.Broker.start(dir, "chirpstack", "s3cret")) {
+            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+            node.device("acme", "d", "lorawan", "A84041000181C0DE", null);
+            bridge(node, "acme", broker, "application/+/device/+/event/+", "chirpstack", "chirpstack", "s3cret");
+            String json = new String(LorawanIngestTest.golden("chirpstack/up-two-gateways.json"), StandardCharsets.UTF_8);
+
+            publishUntil(broker, () -> frames(node, "d") == 1, "-q", "1", "-u", "chirpstack", "-P", "s3cret",
+                    "-t", "application/a1b2/device/a84041000181c0de/event/up", "-m", json);
+            Mosquitto.Run proto = Mosquitto.pubBytes(broker.port, LorawanIngestTest.golden("chirpstack/up-protobuf.bin"),
+                    "-q", "1", "-u", "chirpstack", "-P", "s3cret", "-t", "application/a1b2/device/a84041000181c0de/event/up");
+            assertThat(proto.exit()).as(proto.output()).isZero();
+            // a status event is kept but is no frame
+            Mosquitto.Run status = Mosquitto.pub(broker.port, "-q", "1", "-u", "chirpstack", "-P", "s3cret",
+                    "-t", "application/a1b2/device/a84041000181c0de/event/status",
+                    "-m", new String(LorawanIngestTest.golden("chirpstack/status.json"), StandardCharsets.UTF_8));
+            assertThat(status.exit()).isZero();
+
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (frames(node, "d") < 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            List<Long> counters = new ArrayList<>();
+            node.frames("d").forEach(f -> counters.add(f.get("seq").asLong()));
+            assertThat(counters).containsExactlyInAnyOrder(4294967295L, 12L);
+        }
+    }
+
+    @Test
+    void valleyBridge_ingestsDevicesOfItsTenant_andReconnectsAfterTheBrokerCameBack() throws Exception {
+        Path brokerDir = dir.resolve("broker");
+        java.nio.file.Files.createDirectories(brokerDir);
+        try (TestNode node = TestNode.start(dir.resolve("node"))) {
+            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+            node.device("acme", "p", "mqtt", "proto-1", null);
+            Mosquitto.Broker broker = Mosquitto.Broker.start(brokerDir, null, null);
+            int port = broker.port;
+            bridge(node, "acme", broker, "valley/acme/devices/+/up", "valley", null, null);
+            publishUntil(broker, () -> readings(node).size() >= 1, "-q", "1", "-t", "valley/acme/devices/p/up",
+                    "-m", "{\"values\":{\"count\":1}}");
+
+            broker.stop();
+            Mosquitto.Broker again = Mosquitto.Broker.restart(brokerDir, port);
+            try {
+                publishUntil(again, () -> readings(node).size() >= 2, "-q", "1", "-t", "valley/acme/devices/p/up",
+                        "-m", "{\"values\":{\"count\":2}}");
+            } finally {
+                again.close();
+            }
+            assertThat(node.get("/metrics", null).body()).contains("valley_mqtt_bridge_messages");
+        }
+    }
+
+    static JsonNode readings(TestNode node) {
+        return node.get("/api/v1/devices/p/readings?key=count", node.admin()).json();
+    }
+
+    @Test
+    void deletedBridge_stopsIngesting_whileAnotherGoesOn() throws Exception {
+        try (TestNode node = TestNode.start(dir.resolve("node"));
+                Mosquitto.Broker broker = Mosquitto.Broker.start(dir, null, null)) {
+            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+            node.create("/api/v1/tenants", "{\"id\":\"beta\"}");
+            node.device("acme", "p", "mqtt", "proto-1", null);
+            node.device("beta", "q", "mqtt", "proto-2", null);
+            JsonNode made = bridge(node, "acme", broker, "valley/acme/devices/+/up", "valley", null, null);
+            bridge(node, "beta", broker, "valley/beta/devices/+/up", "valley", null, null);
+            publishUntil(broker, () -> readings(node).size() >= 1, "-q", "1", "-t", "valley/acme/devices/p/up",
+                    "-m", "{\"values\":{\"count\":1}}");
+            assertThat(node.send("DELETE", "/api/v1/integrations/" + made.get("id").asText(), node.admin(), null).status())
+                    .isEqualTo(204);
+
+            assertThat(Mosquitto.pub(broker.port, "-q", "1", "-t", "valley/acme/devices/p/up",
+                    "-m", "{\"values\":{\"count\":2}}").exit()).isZero();
+            publishUntil(broker, () -> node.get("/api/v1/devices/q/readings?key=count", node.admin()).json().size() >= 1,
+                    "-q", "1", "-t", "valley/beta/devices/q/up", "-m", "{\"values\":{\"count\":5}}");
+            List<Double> acme = new ArrayList<>();
+            readings(node).forEach(r -> acme.add(r.get("value").asDouble()));
+            assertThat(acme).isNotEmpty().containsOnly(1.0);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"topic\":\"t\",\"format\":\"ttn\"}|url",
+        "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"http://h:1\",\"topic\":\"t\",\"format\":\"ttn\"}|url",
+        "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtt://u:p@h:1\",\"topic\":\"t\",\"format\":\"ttn\"}|url",
+        "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtt://h:1\",\"topic\":\"a/#/b\",\"format\":\"ttn\"}|topic",
+        "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtt://h:1\",\"topic\":\"a/b+\",\"format\":\"ttn\"}|topic",
+        "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtt://h:1\",\"topic\":\"a\",\"format\":\"sigfox\"}|format",
+        "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtt://h:1\",\"topic\":\"a\",\"format\":\"ttn\",\"password\":\"p\"}|password",
+    })
+    void badBridgeSettings_areProblemJsonNamingTheField(String body, String field) throws Exception {
+        try (TestNode node = TestNode.start(dir.resolve("node"))) {
+            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+            TestNode.Response r = node.post("/api/v1/integrations", node.admin(), body);
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().get("field").asText()).isEqualTo(field);
+        }
+    }
+}
