@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.valley.codec.CodecCatalog;
@@ -44,7 +43,7 @@ import org.valley.server.ingest.Ingestion;
 import org.valley.server.ingest.http.HttpIngest;
 import org.valley.server.ingest.lorawan.LorawanIngest;
 import org.valley.server.ingest.sigfox.SigfoxIngest;
-import org.valley.server.ingest.lorawan.Delivery;
+import org.valley.server.ingest.lorawan.LorawanDownlinks;
 import org.valley.server.mqtt.MqttBridges;
 import org.valley.server.mqtt.MqttService;
 import org.valley.store.ProjectionStore;
@@ -152,12 +151,15 @@ public final class ValleyNode implements AutoCloseable {
         HttpIngest http = new HttpIngest(ingestion, directory, clock);
         MqttService mqtt = new MqttService(tenancy, directory, ingestion, clock);
         projection.addListener(mqtt::decoded);
-        Function<Delivery, Future<?>> afterDurable = delivery -> delivery.downlinkUpdate() == null
-                ? Future.succeededFuture()
-                : vertx.executeBlocking(() -> devices.downlinkStatus(delivery.downlinkUpdate().downlinkId(),
-                        delivery.downlinkUpdate().status()), false);
-        LorawanIngest lorawan = new LorawanIngest(ingestion, clock, afterDurable);
-        MqttBridges bridges = new MqttBridges(vertx, ingestion, directory, clock, afterDurable, 500, 60_000);
+        // LoRaWAN downlinks to ChirpStack go out through the tenant's bridge, and bridges hand what they
+        // receive to the downlinks: the one cycle of the wiring, closed by a holder.
+        MqttBridges[] bridge = new MqttBridges[1];
+        LorawanDownlinks downlinks = new LorawanDownlinks(vertx, devices, directory,
+                (tenant, format, topic, payload) -> bridge[0].publish(tenant, format, topic, payload));
+        devices.onQueued(downlinks::queued);
+        LorawanIngest lorawan = new LorawanIngest(ingestion, clock, downlinks::delivered);
+        MqttBridges bridges = new MqttBridges(vertx, ingestion, directory, clock, downlinks::delivered, 500, 60_000);
+        bridge[0] = bridges;
         tenancy.hooks(bridges);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("valley_journal_queue_depth", journal, j -> j.stats().queueDepth()).register(metrics);

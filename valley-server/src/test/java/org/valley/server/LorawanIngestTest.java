@@ -185,6 +185,10 @@ class LorawanIngestTest {
     }
 
     static String downlinkStatus(String device, String id) {
+        return downlinkStatus(node, device, id);
+    }
+
+    static String downlinkStatus(TestNode node, String device, String id) {
         for (JsonNode d : node.get("/api/v1/devices/" + device + "/downlinks", node.admin()).json()) {
             if (d.get("id").asText().equals(id)) {
                 return d.get("status").asText();

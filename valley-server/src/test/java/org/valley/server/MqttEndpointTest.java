@@ -65,7 +65,9 @@ class MqttEndpointTest {
 
         assertThat(run.exit()).as(run.output()).isZero();
         // QoS 0 has no acknowledgement to wait for: the client may be gone before the message is appended
-        JsonNode readings = eventually(() -> node.get("/api/v1/devices/" + t[2] + "/readings?key=count", node.admin()).json());
+        String path = "/api/v1/devices/" + t[2] + "/readings?key=count";
+        Await.until("the QoS 0 reading", 10, () -> !node.get(path, node.admin()).json().isEmpty());
+        JsonNode readings = node.get(path, node.admin()).json();
         assertThat(readings).hasSize(1);
         assertThat(readings.get(0).get("ts").asText()).isEqualTo("2026-11-02T09:00:00Z");
         assertThat(readings.get(0).get("value").asDouble()).isEqualTo(4);
@@ -147,26 +149,9 @@ class MqttEndpointTest {
         assertThat(received.output()).contains("Subscribed (mid: 1): 0, 135, 135");
     }
 
-    /** Reads {@code read} until it gives a non-empty array, for at most ten seconds. */
-    static JsonNode eventually(java.util.function.Supplier<JsonNode> read) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        JsonNode last = read.get();
-        while (last.isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            last = read.get();
-        }
-        return last;
-    }
-
     /** Waits until mosquitto_sub says it got its SUBACK (its own debug output). */
-    private static void awaitSubscribed(Path out) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (java.nio.file.Files.exists(out) && java.nio.file.Files.readString(out).contains("SUBACK")) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("mosquitto_sub did not subscribe: " + java.nio.file.Files.readString(out));
+    private static void awaitSubscribed(Path out) {
+        Await.until("mosquitto_sub to subscribe", 10,
+                () -> java.nio.file.Files.exists(out) && java.nio.file.Files.readString(out).contains("SUBACK"));
     }
 }

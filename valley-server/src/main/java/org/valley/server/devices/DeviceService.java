@@ -58,6 +58,7 @@ public final class DeviceService {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Deque<Downlink>> queued = new ConcurrentHashMap<>();
+    private volatile java.util.function.BiConsumer<Device, Downlink> onQueued = (device, downlink) -> {};
 
     public DeviceService(Catalog catalog, DeviceDirectory directory, Tenancy tenancy, CodecService codecs,
             Projection projection, FrameQueries queries, LongSupplier lastDurable, InstantSource clock) {
@@ -265,6 +266,14 @@ public final class DeviceService {
     }
 
     /**
+     * Tells {@code listener} of every downlink queued from now on (on the caller's thread, after it
+     * is stored): a network that takes downlinks at any time gets it at once.
+     */
+    public void onQueued(java.util.function.BiConsumer<Device, Downlink> listener) {
+        this.onQueued = listener;
+    }
+
+    /**
      * Queues a downlink: {@code payloadHex} as is, or {@code data} encoded by the device codec's
      * {@code encodeDownlink} (which may choose the port); exactly 8 bytes for a Sigfox device.
      */
@@ -306,7 +315,16 @@ public final class DeviceService {
         synchronized (q) {
             q.add(downlink);
         }
+        onQueued.accept(d, downlink);
         return downlink;
+    }
+
+    /** Puts back at the head of its device's queue a downlink taken but not delivered (the network was unreachable). */
+    public void requeue(Downlink downlink) {
+        Deque<Downlink> q = queued.computeIfAbsent(downlink.deviceId(), k -> new ArrayDeque<>());
+        synchronized (q) {
+            q.addFirst(downlink);
+        }
     }
 
     public List<Downlink> downlinks(Principal who, String id) {
