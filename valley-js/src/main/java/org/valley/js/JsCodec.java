@@ -29,6 +29,16 @@ final class JsCodec implements Codec {
     private final Semaphore permits;
     private final int outputChars;
     private volatile boolean closed;
+    /**
+     * Set once the watchdog has stopped a call of this codec. Until then the first {@value
+     * #WARM_UP_CALLS} calls of each context run under the setup limit, since they specialise the
+     * engine's code for the codec, which on a cold engine costs far more than a call. A codec that
+     * has already run into a limit gets no such allowance again: otherwise every fresh context that
+     * replaces a stopped one would let a hostile codec spend the setup limit once more, on every frame.
+     */
+    private volatile boolean limitReached;
+
+    static final int WARM_UP_CALLS = 2;
 
     JsCodec(JsRuntime runtime, Source source, Sandbox first, JsLimits limits) {
         this.runtime = runtime;
@@ -106,7 +116,8 @@ final class JsCodec implements Codec {
             if (sandbox == null) {
                 sandbox = runtime.newSandbox(source);
             }
-            String out = sandbox.call(op, bytesJson, fPort, recvTime, dataJson);
+            boolean warmingUp = !limitReached && sandbox.calls() < WARM_UP_CALLS;
+            String out = sandbox.call(warmingUp, op, bytesJson, fPort, recvTime, dataJson);
             if (out != null && out.length() > outputChars) {
                 throw new Sandbox.CallFailed("the codec's result is " + out.length() + " characters of JSON; the limit is "
                         + outputChars);
@@ -114,6 +125,9 @@ final class JsCodec implements Codec {
             return out;
         } finally {
             if (sandbox != null) {
+                if (sandbox.stoppedByLimit()) {
+                    limitReached = true;
+                }
                 if (sandbox.broken() || closed) {
                     sandbox.close();
                 } else {

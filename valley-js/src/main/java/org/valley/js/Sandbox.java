@@ -43,8 +43,6 @@ final class Sandbox implements AutoCloseable {
     private volatile String violation;
     private volatile boolean broken;
 
-    private static final int WARM_UP_CALLS = 2;
-
     private final long callNanos;
     private final long setupNanos;
     private int calls;
@@ -69,12 +67,12 @@ final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Calls the entry function; returns the call's result as JSON text, or null for undefined. The
-     * first {@value #WARM_UP_CALLS} calls of a context run under the setup limit: they specialise
-     * the engine's code for the codec, which on a cold engine costs far more than a call.
+     * Calls the entry function; returns the call's result as JSON text, or null for undefined. A
+     * call {@code warmingUp} runs under the setup limit instead of the call limit (the codec decides
+     * which calls may: see {@link JsCodec}).
      */
-    String call(int op, String bytesJson, int fPort, long recvTime, String dataJson) throws CallFailed {
-        boolean warmingUp = calls++ < WARM_UP_CALLS;
+    String call(boolean warmingUp, int op, String bytesJson, int fPort, long recvTime, String dataJson) throws CallFailed {
+        calls++;
         return guarded(warmingUp ? setupNanos : callNanos, warmingUp, () -> {
             Value v = entry.execute(op, bytesJson, fPort, (double) recvTime, dataJson);
             return v.isNull() ? null : v.asString();
@@ -158,6 +156,16 @@ final class Sandbox implements AutoCloseable {
 
     boolean broken() {
         return broken;
+    }
+
+    /** Whether the watchdog stopped a call of this context for its CPU time or allocation. */
+    boolean stoppedByLimit() {
+        return violation != null;
+    }
+
+    /** How many calls this context has run. */
+    int calls() {
+        return calls;
     }
 
     @Override

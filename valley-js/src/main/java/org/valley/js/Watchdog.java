@@ -81,7 +81,7 @@ final class Watchdog implements Runnable {
         long cpuLimit = s.cpuLimitNanos;
         if (spent > cpuLimit) {
             s.stop(call, "the codec used more than its CPU time limit of " + TimeUnit.NANOSECONDS.toMillis(cpuLimit)
-                    + " ms" + (s.settingUp ? " while its context was set up" : " in one call"));
+                    + " ms" + (s.settingUp ? " while it warmed up" : " in one call"));
             return;
         }
         long allocated = allocated(runner);

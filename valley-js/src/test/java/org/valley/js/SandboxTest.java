@@ -128,6 +128,19 @@ class SandboxTest {
     }
 
     @Test
+    void infiniteLoop_onEveryFrame_isStoppedAtTheCallLimit_evenOnTheFreshContextsThatReplaceStoppedOnes() {
+        Codec codec = codec("function decodeUplink(i) { while (true) {} }");
+
+        codec.decode(new byte[] {1}, 1, 0);
+        for (int frame = 0; frame < 3; frame++) {
+            // each stopped call throws its context away: the next one runs on a new context, which
+            // must not get the warm-up allowance of a codec that never ran into a limit
+            assertThat(errors(codec.decode(new byte[] {1}, 1, 0)).get(0))
+                    .isEqualTo("the codec used more than its CPU time limit of 50 ms in one call");
+        }
+    }
+
+    @Test
     void infiniteLoopAtTopLevel_isRejectedWhenTheCodecIsCreated() {
         JsRuntime quick = new JsRuntime(new JsLimits(Duration.ofMillis(50), Duration.ofMillis(500), 64L << 20,
                 512 * 1024, 64 * 1024, 1 << 20, 1 << 20, 2));
