@@ -97,7 +97,7 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "demo", description = "Start the server with demo devices and a simulator posting their frames.")
+    @Command(name = "demo", description = "Start the server with the demo campus and a simulator playing its day through the network endpoints.")
     static final class DemoCommand implements Callable<Integer> {
         @CommandLine.Mixin
         NodeOptions options = new NodeOptions();
@@ -109,18 +109,29 @@ public final class Main implements Runnable {
         public Integer call() throws Exception {
             ValleyConfig config = options.config();
             ValleyNode node = startNode(config);
-            Demo.run(node.baseUrl(), node.adminKey(), config.dataDir(), speed);
+            Demo.run(node.baseUrl(), node.adminKey(), node.mqttPort(), config.dataDir().resolve("demo.json"), speed);
             return 0;
         }
     }
 
-    @Command(name = "simulate", description = "Post simulated Sigfox callbacks to a Valley server.")
+    @Command(name = "simulate", description = "Play devices against any Valley server: the demo campus's day through "
+            + "every network endpoint (--campus, with an operator key), or Sens'it devices posting Sigfox callbacks (--key).")
     static final class Simulate implements Callable<Integer> {
         @Option(names = "--url", required = true, description = "the server's base URL, e.g. http://localhost:8080")
         String url;
 
-        @Option(names = "--key", required = true, description = "a sigfox integration key")
+        @Option(names = "--key", description = "a sigfox integration key (Sigfox-only mode)")
         String key;
+
+        @Option(names = "--campus", description = "set up the demo campus with this operator key and play its day")
+        String adminKey;
+
+        @Option(names = "--mqtt-port", defaultValue = "1883", description = "the server's MQTT port (campus mode)")
+        int mqttPort;
+
+        @Option(names = "--state", defaultValue = "valley-simulate.json",
+                description = "where the campus mode keeps the integration keys it created (campus mode)")
+        Path state;
 
         @Option(names = "--devices", defaultValue = "10", description = "simulated devices; ids are 1000 + index in hex")
         int devices;
@@ -133,6 +144,14 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (adminKey != null) {
+                Demo.run(url, adminKey, mqttPort, state, speed);
+                return 0;
+            }
+            if (key == null) {
+                System.err.println("valley simulate: give --key (a sigfox integration key) or --campus (an operator key)");
+                return 2;
+            }
             Simulator.Stats stats = new Simulator(url, key, Simulator.fleet(devices), speed).run(frames);
             System.out.println(stats);
             return stats.failed() == 0 ? 0 : 1;
