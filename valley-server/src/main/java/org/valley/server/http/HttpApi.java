@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,8 +70,6 @@ public final class HttpApi {
         byte[] openapi = resource("/web/openapi.json");
         r.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end(Buffer.buffer(openapi)));
-        r.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; charset=utf-8")
-                .end("Valley is running. API under /api/v1, health under /health/live and /health/ready.\n"));
 
         r.route("/ingest/*").handler(BodyHandler.create(false).setBodyLimit(p.ingestBodyLimit()));
         if (p.noopEndpoint()) {
@@ -178,6 +177,12 @@ public final class HttpApi {
                 () -> d.downlinks(principal(ctx), ctx.pathParam("id")).stream().map(Views::downlink).toList()));
         r.get("/api/v1/unclaimed").handler(ctx -> blocking(ctx, 200,
                 () -> d.unclaimed(principal(ctx), Fields.limit(q(ctx, "limit"), 100, 10_000)).stream().map(Views::frame).toList()));
+
+        r.get("/api/v1/me").handler(ctx -> json(ctx, 200, Views.principal(principal(ctx))));
+
+        // The dashboard: static files (web/) and front-end libraries from WebJars; the key stays in the browser.
+        r.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
+        r.get("/*").handler(StaticHandler.create("web").setIndexPage("index.html").setCachingEnabled(false));
 
         r.route().last().handler(ctx -> problem(ctx, Problem.notFound("no endpoint " + ctx.request().method() + " "
                 + ctx.request().path())));

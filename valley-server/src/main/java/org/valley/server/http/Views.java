@@ -256,4 +256,12 @@ public final class Views {
         m.put("sentAt", time(d.sentAt()));
         return m;
     }
+
+    /** Who a key acts as: its role and tenant (null for the operator). */
+    public static Map<String, Object> principal(org.valley.server.auth.Principal who) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("role", who.role());
+        out.put("tenant", who.tenant());
+        return out;
+    }
 }
