@@ -76,7 +76,7 @@ public final class Projection implements AutoCloseable {
     private final Semaphore room;
     private final int capacity;
     private final Map<String, Map<String, FrameTrack>> tracks = new ConcurrentHashMap<>();
-    private final List<DecodedListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<FrameListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** True while the frame being applied arrives now (not replayed, not decoded again): listeners hear of it. */
     private boolean live;
     private final PriorityQueue<Waiter> waiters =
@@ -88,6 +88,8 @@ public final class Projection implements AutoCloseable {
     private volatile boolean running = true;
     private long pending;
     private long pendingPosition;
+    /** The journal position of the entry being applied (projection thread only). */
+    private long applying;
     private long lastCommit;
 
     public Projection(ProjectionStore store, DeviceDirectory devices, CodecCatalog codecs, InstantSource clock,
@@ -156,7 +158,20 @@ public final class Projection implements AutoCloseable {
 
     /** Adds a listener of the frames decoded from now on. */
     public void addListener(DecodedListener listener) {
+        listeners.add((device, frame, time, values) -> listener.decoded(device, time, values));
+    }
+
+    /** Adds a listener of the frames decoded from now on that also needs each frame's identity. */
+    public void addFrameListener(FrameListener listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Completes once the frame being applied now, and all before it, are committed. Call it on the
+     * projection thread, from a listener: a reader of the store then finds the frame's readings.
+     */
+    public CompletableFuture<Long> afterCommit() {
+        return awaitApplied(applying);
     }
 
     /**
@@ -323,6 +338,7 @@ public final class Projection implements AutoCloseable {
 
     /** Applies one uplink, the journal entry at {@code position}. */
     private void apply(long position, Uplink uplink) {
+        applying = position;
         switch (uplink.kind().role()) {
             case FRAME, ENRICHMENT -> frame(position, uplink);
             case JOIN -> join(position, uplink);
@@ -467,7 +483,7 @@ public final class Projection implements AutoCloseable {
                         Json.write(d.data()), null, now);
                 pending++;
                 flatten(device.id(), time, "", d.data(), extended);
-                tell(device, time, d.data());
+                tell(device, extended, time, d.data());
                 if (d.data().get("battery") instanceof Number battery && track != null) {
                     track.battery(battery.floatValue());
                 }
@@ -495,7 +511,7 @@ public final class Projection implements AutoCloseable {
                 Map<String, Object> values = (Map<String, Object>) reading.get("values");
                 long ts = ((Number) reading.get("ts")).longValue();
                 flatten(device.id(), ts, "", values, extended);
-                tell(device, ts, values);
+                tell(device, extended, ts, values);
             }
             store.decode(device.tenant(), device.network().id(), extended, device.id(), null, 0, text, null, now);
         } catch (RuntimeException e) {
@@ -507,13 +523,13 @@ public final class Projection implements AutoCloseable {
         pending++;
     }
 
-    private void tell(Device device, long time, Map<String, Object> values) {
+    private void tell(Device device, long frame, long time, Map<String, Object> values) {
         if (!live) {
             return;
         }
-        for (DecodedListener listener : listeners) {
+        for (FrameListener listener : listeners) {
             try {
-                listener.decoded(device, time, values);
+                listener.decoded(device, frame, time, values);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "a listener of decoded frames failed; the frame is stored", e);
             }

@@ -46,6 +46,9 @@ public interface SpaceStore {
     /** Writes a booking, new or changed. */
     void putBooking(Booking booking);
 
+    /** A booking by id, whatever its status, or null. */
+    Booking booking(String id);
+
     /** Every booking still booked or checked in. */
     List<Booking> activeBookings();
 

@@ -103,6 +103,11 @@ public final class MemorySpaceStore implements SpaceStore {
     }
 
     @Override
+    public synchronized Booking booking(String id) {
+        return bookings.get(id);
+    }
+
+    @Override
     public synchronized List<Booking> activeBookings() {
         return bookings.values().stream().filter(b -> b.status().active()).toList();
     }

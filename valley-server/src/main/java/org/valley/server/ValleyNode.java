@@ -46,6 +46,8 @@ import org.valley.server.ingest.sigfox.SigfoxIngest;
 import org.valley.server.ingest.lorawan.LorawanDownlinks;
 import org.valley.server.mqtt.MqttBridges;
 import org.valley.server.mqtt.MqttService;
+import org.valley.server.spaces.SpaceEvents;
+import org.valley.server.spaces.Spaces;
 import org.valley.store.ProjectionStore;
 import org.valley.store.embedded.EmbeddedStore;
 
@@ -72,11 +74,13 @@ public final class ValleyNode implements AutoCloseable {
     private final MqttBridges bridges;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
     private final JsRuntime js;
+    private final Spaces spaces;
 
     private ValleyNode(ValleyConfig config, String adminKey, boolean generated, EmbeddedStore store, Journal journal,
             Projection projection, Vertx vertx, PrometheusMeterRegistry metrics, int port, int mqttPort,
-            MqttBridges bridges, java.util.concurrent.ScheduledExecutorService housekeeping, JsRuntime js) {
+            MqttBridges bridges, java.util.concurrent.ScheduledExecutorService housekeeping, JsRuntime js, Spaces spaces) {
         this.js = js;
+        this.spaces = spaces;
         this.config = config;
         this.adminKey = adminKey;
         this.adminKeyGenerated = generated;
@@ -91,9 +95,13 @@ public final class ValleyNode implements AutoCloseable {
         this.housekeeping = housekeeping;
     }
 
-    /** Starts a node: recovers, replays the journal, then listens. */
+    /** Starts a node on the system clock: recovers, replays the journal, then listens. */
     public static ValleyNode start(ValleyConfig config) throws IOException {
-        InstantSource clock = InstantSource.system();
+        return start(config, InstantSource.system());
+    }
+
+    /** Starts a node whose time rules run on {@code clock}: recovers, replays the journal, then listens. */
+    public static ValleyNode start(ValleyConfig config, InstantSource clock) throws IOException {
         Path data = config.dataDir();
         Files.createDirectories(data);
         String[] key = adminKey(data);
@@ -151,6 +159,11 @@ public final class ValleyNode implements AutoCloseable {
         HttpIngest http = new HttpIngest(ingestion, directory, clock);
         MqttService mqtt = new MqttService(tenancy, directory, ingestion, clock);
         projection.addListener(mqtt::decoded);
+        SpaceEvents spaceEvents = new SpaceEvents(mqtt);
+        Spaces spaces = new Spaces(store.spaces(), directory, projection, lastDurable::get, tenancy, clock, spaceEvents);
+        spaces.start();
+        projection.addFrameListener(spaces::decoded);
+        devices.bindings(spaces);
         // LoRaWAN downlinks to ChirpStack go out through the tenant's bridge, and bridges hand what they
         // receive to the downlinks: the one cycle of the wiring, closed by a holder.
         MqttBridges[] bridge = new MqttBridges[1];
@@ -171,6 +184,9 @@ public final class ValleyNode implements AutoCloseable {
         Gauge.builder("valley_store_rows_written", store.projection(), ProjectionStore::rowsWritten).register(metrics);
         Gauge.builder("valley_mqtt_readings_published", mqtt, MqttService::readingsPublished).register(metrics);
         Gauge.builder("valley_mqtt_readings_dropped", mqtt, MqttService::readingsDropped).register(metrics);
+        Gauge.builder("valley_space_events_sent", spaceEvents, SpaceEvents::sent).register(metrics);
+        Gauge.builder("valley_space_events_dropped", spaceEvents, SpaceEvents::dropped).register(metrics);
+        Gauge.builder("valley_space_streams", spaceEvents, SpaceEvents::streams).register(metrics);
         Gauge.builder("valley_mqtt_bridges_connected", bridges, MqttBridges::connected).register(metrics);
         Gauge.builder("valley_mqtt_bridge_messages", bridges, MqttBridges::received).register(metrics);
         Gauge.builder("valley_mqtt_bridge_rejected", bridges, MqttBridges::rejected).register(metrics);
@@ -191,7 +207,8 @@ public final class ValleyNode implements AutoCloseable {
         Future<String> deployed = vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
-                HttpApi.Parts parts = new HttpApi.Parts(tenancy, codecs, devices, sigfox, lorawan, http, health,
+                HttpApi.Parts parts = new HttpApi.Parts(tenancy, codecs, devices, sigfox, lorawan, http, spaces,
+                        spaceEvents, health,
                         c.publicUrl(), c.ingestBodyLimit(), c.apiBodyLimit(),
                         c.noopEndpoint());
                 HttpServer server = vertx.createHttpServer(new HttpServerOptions()
@@ -223,6 +240,7 @@ public final class ValleyNode implements AutoCloseable {
             deployed.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
+            spaces.close();
             journal.close();
             projection.close();
             store.close();
@@ -241,7 +259,7 @@ public final class ValleyNode implements AutoCloseable {
             }
         }, 10, 10, TimeUnit.SECONDS);
         return new ValleyNode(config, key[0], generated, store, journal, projection, vertx, metrics, bound[0], bound[1],
-                bridges, housekeeping, js);
+                bridges, housekeeping, js, spaces);
     }
 
     /**
@@ -305,6 +323,7 @@ public final class ValleyNode implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        spaces.close();
         bridges.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

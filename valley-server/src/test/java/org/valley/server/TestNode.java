@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import org.valley.server.config.ValleyConfig;
 
 /** A real Valley node on a free loopback port with its own data directory, and an HTTP client for it. */
@@ -46,12 +47,21 @@ final class TestNode implements AutoCloseable {
         return start(ValleyConfig.defaults().withPort(0).withDataDir(dir));
     }
 
+    /** Starts a node whose time rules run on {@code clock} (a {@link SteppedClock} the test steps). */
+    static TestNode start(Path dir, InstantSource clock) throws IOException {
+        return start(ValleyConfig.defaults().withPort(0).withDataDir(dir), clock);
+    }
+
     /** Starts a node on loopback, its HTTP port as configured and MQTT on any free port. */
     static TestNode start(ValleyConfig config) throws IOException {
+        return start(config, InstantSource.system());
+    }
+
+    static TestNode start(ValleyConfig config, InstantSource clock) throws IOException {
         ValleyConfig c = new ValleyConfig("127.0.0.1", config.port(), config.dataDir(), config.publicUrl(), 2,
                 config.ingestBodyLimit(), config.apiBodyLimit(), config.commitInterval(), config.projectionQueue(),
                 config.journal(), config.noopEndpoint(), 0);
-        return new TestNode(ValleyNode.start(c), c.dataDir());
+        return new TestNode(ValleyNode.start(c, clock), c.dataDir());
     }
 
     String admin() {
@@ -123,6 +133,10 @@ final class TestNode implements AutoCloseable {
 
     Response post(String path, String key, String body) {
         return send("POST", path, key, body);
+    }
+
+    Response put(String path, String key, String body) {
+        return send("PUT", path, key, body);
     }
 
     /** Posts as the operator and expects 201; returns the body. */

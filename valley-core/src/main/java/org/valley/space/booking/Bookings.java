@@ -73,7 +73,17 @@ public final class Bookings {
      *
      * @throws BookingException when the times break a rule, or (CONFLICT) when another active booking overlaps
      */
-    public synchronized Booking create(String space, String site, Instant start, Instant end, String organizer) {
+    public Booking create(String space, String site, Instant start, Instant end, String organizer) {
+        return create(space, site, start, end, organizer, null);
+    }
+
+    /**
+     * Books {@code space} for [start, end), recording who made the booking ({@code createdBy}, may be null).
+     *
+     * @throws BookingException when the times break a rule, or (CONFLICT) when another active booking overlaps
+     */
+    public synchronized Booking create(String space, String site, Instant start, Instant end, String organizer,
+            String createdBy) {
         Instant now = clock.instant();
         if (!end.isAfter(start)) {
             throw new BookingException(BookingException.Kind.INVALID, "end", "field 'end' must be after 'start' (" + start + ")");
@@ -93,7 +103,7 @@ public final class Bookings {
             }
         }
         Booking b = new Booking("bk-" + UUID.randomUUID(), space, site, start, end, organizer, BookingStatus.BOOKED, now,
-                null, null);
+                null, null, createdBy);
         put(b);
         check(b, now);
         return active.getOrDefault(b.id(), b);

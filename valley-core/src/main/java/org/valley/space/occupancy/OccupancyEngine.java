@@ -202,8 +202,8 @@ public final class OccupancyEngine {
         }
         Location l = spaces.get(device.space());
         Role role = Role.of(device.role());
-        if (l == null || role == null) {
-            return;
+        if (l == null || role == null || !device.tenant().equals(l.unit.site.tenant())) {
+            return; // another tenant's device never tells about a site's spaces
         }
         if (ts > clock.millis() + MAX_AHEAD) {
             ignoredAhead++;
@@ -310,7 +310,7 @@ public final class OccupancyEngine {
         u.space.places().forEach(p -> ids.add(p.id()));
         List<Device> out = new ArrayList<>();
         for (Device d : devices.all()) {
-            if (d.space() != null && ids.contains(d.space())) {
+            if (d.space() != null && ids.contains(d.space()) && d.tenant().equals(u.site.tenant())) {
                 out.add(d);
             }
         }

@@ -95,7 +95,7 @@ public final class Tenancy {
             return Principal.OPERATOR;
         }
         ApiKey k = keys.get(hash);
-        return k == null ? null : new Principal(k.role(), k.tenant());
+        return k == null ? null : new Principal(k.role(), k.tenant(), "key-" + k.hash().substring(0, 16));
     }
 
     /** The integration a network authenticates as with {@code key}, or null. */

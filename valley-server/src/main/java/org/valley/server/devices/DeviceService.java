@@ -59,6 +59,28 @@ public final class DeviceService {
 
     private final Map<String, Deque<Downlink>> queued = new ConcurrentHashMap<>();
     private volatile java.util.function.BiConsumer<Device, Downlink> onQueued = (device, downlink) -> {};
+    private volatile Bindings bindings = Bindings.NONE;
+
+    /** What binds devices to spaces: checks a device's binding, and hears of every change of a device. */
+    public interface Bindings {
+        Bindings NONE = new Bindings() {
+            @Override
+            public void check(Device device) {}
+
+            @Override
+            public void changed(Device before, Device after) {}
+        };
+
+        /**
+         * Checks the binding ({@code space}, {@code role}) of a device about to be registered or changed.
+         *
+         * @throws Problem naming the field when it may not be bound so
+         */
+        void check(Device device);
+
+        /** A device was registered ({@code before} null), changed, or deleted ({@code after} null). */
+        void changed(Device before, Device after);
+    }
 
     public DeviceService(Catalog catalog, DeviceDirectory directory, Tenancy tenancy, CodecService codecs,
             Projection projection, FrameQueries queries, LongSupplier lastDurable, InstantSource clock) {
@@ -81,6 +103,7 @@ public final class DeviceService {
         String id = Fields.id(body, "id");
         String tenant = tenancy.actingTenant(who, Fields.optionalString(body, "tenant"));
         Device device = read(id, tenant, body);
+        bindings.check(device);
         synchronized (this) {
             if (directory.byId(id) != null) {
                 throw Problem.conflict("id", "device '" + id + "' already exists");
@@ -90,6 +113,7 @@ public final class DeviceService {
             directory.put(device);
         }
         awaitQuietly(projection.claim(device));
+        bindings.changed(null, device);
         return device;
     }
 
@@ -99,20 +123,23 @@ public final class DeviceService {
         Device read = read(id, previous.tenant(), body);
         Device device = new Device(id, read.name(), previous.tenant(), read.network(), read.codec(), read.space(),
                 read.role(), read.roleKey(), previous.createdAt());
+        bindings.check(device);
         synchronized (this) {
             requireFreeNetworkId(device, previous);
             catalog.putDevice(device);
             directory.put(device);
         }
+        bindings.changed(previous, device);
         return device;
     }
 
     public void delete(Principal who, String id) {
-        owned(who, id);
+        Device previous = owned(who, id);
         synchronized (this) {
             catalog.deleteDevice(id);
             directory.remove(id);
         }
+        bindings.changed(previous, null);
     }
 
     private void requireFreeNetworkId(Device device, Device previous) {
@@ -269,6 +296,10 @@ public final class DeviceService {
      * Tells {@code listener} of every downlink queued from now on (on the caller's thread, after it
      * is stored): a network that takes downlinks at any time gets it at once.
      */
+    public void bindings(Bindings value) {
+        this.bindings = value;
+    }
+
     public void onQueued(java.util.function.BiConsumer<Device, Downlink> listener) {
         this.onQueued = listener;
     }

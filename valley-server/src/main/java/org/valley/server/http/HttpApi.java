@@ -23,6 +23,9 @@ import org.valley.server.devices.Redecodes;
 import org.valley.server.ingest.http.HttpIngest;
 import org.valley.server.ingest.lorawan.LorawanIngest;
 import org.valley.server.ingest.sigfox.SigfoxIngest;
+import org.valley.server.spaces.SpaceEvents;
+import org.valley.server.spaces.SpaceRoutes;
+import org.valley.server.spaces.Spaces;
 import org.valley.store.Catalog;
 
 /**
@@ -37,8 +40,8 @@ public final class HttpApi {
 
     /** What the API needs from the rest of the node. */
     public record Parts(Tenancy tenancy, CodecService codecs, DeviceService devices, SigfoxIngest sigfox,
-            LorawanIngest lorawan, HttpIngest http, Health health, String baseUrl, long ingestBodyLimit, long apiBodyLimit,
-            boolean noopEndpoint) {}
+            LorawanIngest lorawan, HttpIngest http, Spaces spaces, SpaceEvents spaceEvents, Health health, String baseUrl,
+            long ingestBodyLimit, long apiBodyLimit, boolean noopEndpoint) {}
 
     /** Readiness and metrics, answered by the node. */
     public interface Health {
@@ -178,6 +181,8 @@ public final class HttpApi {
         r.get("/api/v1/unclaimed").handler(ctx -> blocking(ctx, 200,
                 () -> d.unclaimed(principal(ctx), Fields.limit(q(ctx, "limit"), 100, 10_000)).stream().map(Views::frame).toList()));
 
+        SpaceRoutes.mount(r, p.spaces(), p.spaceEvents());
+
         r.get("/api/v1/me").handler(ctx -> json(ctx, 200, Views.principal(principal(ctx))));
 
         // The dashboard: static files (web/) and front-end libraries from WebJars; the key stays in the browser.
@@ -230,6 +235,9 @@ public final class HttpApi {
 
     private static void authenticate(RoutingContext ctx) {
         String key = bearer(ctx);
+        if (key == null && ctx.request().path().equals("/api/v1/stream")) {
+            key = ctx.request().getParam("key"); // an EventSource cannot set headers
+        }
         if (key == null) {
             problem(ctx, Problem.unauthorized("an API key is required: Authorization: Bearer <key>"));
             return;
@@ -239,15 +247,17 @@ public final class HttpApi {
             problem(ctx, Problem.unauthorized("the API key is not known"));
             return;
         }
-        if (!who.isOperator() && !"tenant".equals(who.role()) && ctx.request().method() != HttpMethod.GET) {
-            problem(ctx, Problem.forbidden("an " + who.role() + " key may only read"));
+        if (!who.isOperator() && !"tenant".equals(who.role()) && ctx.request().method() != HttpMethod.GET
+                && !(who.role().equals("occupant") && ctx.request().path().startsWith("/api/v1/bookings"))) {
+            problem(ctx, Problem.forbidden("an " + who.role() + " key may only read, and make and cancel bookings"));
             return;
         }
         ctx.put(PRINCIPAL, who);
         ctx.next();
     }
 
-    private static Principal principal(RoutingContext ctx) {
+    /** Who the request acts as (set by authentication under {@code /api/v1}). */
+    public static Principal principal(RoutingContext ctx) {
         return ctx.get(PRINCIPAL);
     }
 
@@ -274,9 +284,10 @@ public final class HttpApi {
     }
 
     /** A blocking handler's answer when its status or headers depend on the work's outcome. */
-    private record Reply(int status, Object body, String location) {}
+    public record Reply(int status, Object body, String location) {}
 
-    private static void blocking(RoutingContext ctx, int status, Callable<Object> work) {
+    /** Runs {@code work} on a worker thread and answers its result as JSON with {@code status} (or its {@link Reply}). */
+    public static void blocking(RoutingContext ctx, int status, Callable<Object> work) {
         ctx.vertx().executeBlocking(work, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 if (ar.result() instanceof Reply reply) {

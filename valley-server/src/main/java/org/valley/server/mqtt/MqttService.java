@@ -278,22 +278,32 @@ public final class MqttService {
      * does not keep up loses readings rather than holding memory: they are QoS 0.
      */
     public void decoded(Device device, long time, Map<String, Object> values) {
-        Set<Subscriber> ofTenant = subscribers.get(device.tenant());
+        publish(device.tenant(), Topics.readings(device.tenant(), device.id()), () -> {
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("device", device.id());
+            message.put("ts", Instant.ofEpochMilli(time).toString());
+            message.put("values", values);
+            return message;
+        });
+    }
+
+    /**
+     * Publishes a message of Valley's (QoS 0, not retained) on {@code topic} to the subscribers of
+     * {@code tenant} whose filters match it; {@code message} is written as JSON only when one does.
+     * Never blocks: callable from any thread.
+     */
+    public void publish(String tenant, String topic, java.util.function.Supplier<Map<String, Object>> message) {
+        Set<Subscriber> ofTenant = subscribers.get(tenant);
         if (ofTenant == null || ofTenant.isEmpty()) {
             return;
         }
-        String topic = Topics.readings(device.tenant(), device.id());
         Buffer payload = null;
         for (Subscriber s : ofTenant) {
             if (s.filters.stream().noneMatch(f -> Topics.matches(f, topic))) {
                 continue;
             }
             if (payload == null) {
-                Map<String, Object> message = new LinkedHashMap<>();
-                message.put("device", device.id());
-                message.put("ts", Instant.ofEpochMilli(time).toString());
-                message.put("values", values);
-                payload = Buffer.buffer(Json.write(message).getBytes(StandardCharsets.UTF_8));
+                payload = Buffer.buffer(Json.write(message.get()).getBytes(StandardCharsets.UTF_8));
             }
             if (s.pending.incrementAndGet() > MAX_PENDING_PER_SUBSCRIBER) {
                 s.pending.decrementAndGet();

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * Valley publishes what it decodes on {@code valley/{tenant}/devices/{deviceId}/readings}; a client
  * subscribes with filters inside its own tenant's tree.
  */
-final class Topics {
+public final class Topics {
 
     static final String ROOT = "valley/";
     private static final Pattern LEVEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
@@ -29,6 +29,11 @@ final class Topics {
 
     static String readings(String tenant, String deviceId) {
         return ROOT + tenant + "/devices/" + deviceId + "/readings";
+    }
+
+    /** Where the live state of a space is published: {@code valley/{tenant}/spaces/{spaceId}}. */
+    public static String space(String tenant, String spaceId) {
+        return ROOT + tenant + "/spaces/" + spaceId;
     }
 
     /**

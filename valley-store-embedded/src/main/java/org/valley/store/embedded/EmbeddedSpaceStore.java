@@ -42,10 +42,11 @@ final class EmbeddedSpaceStore implements SpaceStore, AutoCloseable {
         create table if not exists bookings(id varchar primary key, space_id varchar, site_id varchar, start_at timestamp_ms,
           end_at timestamp_ms, organizer varchar, status varchar, created_at timestamp_ms, checked_in_at timestamp_ms,
           closed_at timestamp_ms)""",
+        "alter table bookings add column if not exists created_by varchar",
     };
     private static final String BOOKING_COLUMNS = """
-            select id, space_id, site_id, start_at, end_at, organizer, status, created_at, checked_in_at, closed_at
-            from bookings""";
+            select id, space_id, site_id, start_at, end_at, organizer, status, created_at, checked_in_at, closed_at,
+              created_by from bookings""";
     private static final int QUEUE = 65_536;
 
     private sealed interface Op permits Append, Rewrite, Barrier {}
@@ -116,11 +117,22 @@ final class EmbeddedSpaceStore implements SpaceStore, AutoCloseable {
     @Override
     public synchronized void putBooking(Booking b) {
         try {
-            Sql.update(reads, "insert or replace into bookings values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", b.id(), b.space(),
-                    b.site(), b.start(), b.end(), b.organizer(), b.status().jsonName(), b.createdAt(), b.checkedInAt(),
-                    b.closedAt());
+            Sql.update(reads, "insert or replace into bookings (id, space_id, site_id, start_at, end_at, organizer, status, "
+                    + "created_at, checked_in_at, closed_at, created_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", b.id(),
+                    b.space(), b.site(), b.start(), b.end(), b.organizer(), b.status().jsonName(), b.createdAt(),
+                    b.checkedInAt(), b.closedAt(), b.createdBy());
         } catch (SQLException e) {
             throw new StoreException("writing booking " + b.id(), e);
+        }
+    }
+
+    @Override
+    public synchronized Booking booking(String id) {
+        try {
+            List<Booking> found = Sql.query(reads, BOOKING_COLUMNS + " where id = ?", EmbeddedSpaceStore::booking, id);
+            return found.isEmpty() ? null : found.get(0);
+        } catch (SQLException e) {
+            throw new StoreException("reading booking " + id, e);
         }
     }
 
@@ -163,7 +175,7 @@ final class EmbeddedSpaceStore implements SpaceStore, AutoCloseable {
 
     private static Booking booking(ResultSet r) throws SQLException {
         return new Booking(r.getString(1), r.getString(2), r.getString(3), instant(r, 4), instant(r, 5), r.getString(6),
-                BookingStatus.of(r.getString(7)), instant(r, 8), instant(r, 9), instant(r, 10));
+                BookingStatus.of(r.getString(7)), instant(r, 8), instant(r, 9), instant(r, 10), r.getString(11));
     }
 
     private static Instant instant(ResultSet r, int column) throws SQLException {

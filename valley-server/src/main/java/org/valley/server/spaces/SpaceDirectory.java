@@ -1,0 +1,86 @@
+package org.valley.server.spaces;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.valley.space.site.Building;
+import org.valley.space.site.Floor;
+import org.valley.space.site.Site;
+import org.valley.space.site.Space;
+
+/**
+ * Every space and place of every site with where it is, indexed by id and by tenant. Immutable: a
+ * site change makes a new directory, so readers (the availability query above all) need no lock.
+ */
+final class SpaceDirectory {
+
+    /**
+     * A space and where it is.
+     *
+     * @param parent the space it is a place of, or null
+     */
+    record Entry(Space space, Site site, Building building, Floor floor, Space parent) {
+        String id() {
+            return space.id();
+        }
+
+        String tenant() {
+            return site.tenant();
+        }
+    }
+
+    static final SpaceDirectory EMPTY = new SpaceDirectory(Map.of());
+
+    private final Map<String, Site> sites;
+    private final Map<String, Entry> byId = new HashMap<>();
+    private final Map<String, List<Entry>> byTenant = new HashMap<>();
+    private final List<Entry> all = new ArrayList<>();
+
+    private SpaceDirectory(Map<String, Site> sites) {
+        this.sites = Map.copyOf(sites);
+        List<Site> ordered = new ArrayList<>(this.sites.values());
+        ordered.sort(java.util.Comparator.comparing(Site::id));
+        for (Site site : ordered) {
+            for (Site.Placement p : site.placements()) {
+                Entry e = new Entry(p.space(), site, p.building(), p.floor(), p.parent());
+                byId.put(e.id(), e);
+                byTenant.computeIfAbsent(site.tenant(), k -> new ArrayList<>()).add(e);
+                all.add(e);
+            }
+        }
+    }
+
+    /** This directory with {@code site} put (replacing the site of its id), or removed when {@code site} is null. */
+    SpaceDirectory with(String siteId, Site site) {
+        Map<String, Site> next = new HashMap<>(sites);
+        if (site == null) {
+            next.remove(siteId);
+        } else {
+            next.put(siteId, site);
+        }
+        return new SpaceDirectory(next);
+    }
+
+    Site site(String id) {
+        return sites.get(id);
+    }
+
+    Collection<Site> sites() {
+        return sites.values();
+    }
+
+    Entry space(String id) {
+        return byId.get(id);
+    }
+
+    /** The spaces of a tenant, or of every tenant for null, in site then document order. */
+    List<Entry> spacesOf(String tenant) {
+        return tenant == null ? all : byTenant.getOrDefault(tenant, List.of());
+    }
+
+    int size() {
+        return all.size();
+    }
+}
