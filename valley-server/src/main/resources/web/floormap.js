@@ -22,7 +22,7 @@ function roomWidth(space) {
 function placesGrid(count, placeW, placeH, maxWidth) {
   const perRow = Math.max(1, Math.floor((maxWidth - GAP) / (placeW + 6)));
   const rows = Math.ceil(count / perRow);
-  return { perRow, width: Math.min(count, perRow) * (placeW + 6) + GAP, height: 34 + rows * (placeH + 6) + 6 };
+  return { perRow, width: Math.max(150, Math.min(count, perRow) * (placeW + 6) + GAP), height: 50 + rows * (placeH + 6) + 6 };
 }
 
 /** Draws `floor` (from the site document) into `container`; returns the map of space id → its <g>. */
@@ -54,7 +54,7 @@ export function drawFloor(container, floor, label) {
     const size = placesGrid(g.places.length, small[0], small[1], WIDTH - 2 * GAP);
     if (x > GAP) { x = GAP; y += rowH + GAP; rowH = 0; }
     const at = place(size.width, size.height);
-    let x0 = at.x + GAP / 2, y0 = at.y + 30;
+    let x0 = at.x + GAP / 2, y0 = at.y + 48;
     if (g.room) {
       nodes.set(g.room.id, spaceNode(svg, g.room, at.x, at.y, size.width, size.height, false));
     } else {
@@ -78,8 +78,7 @@ function spaceNode(svg, s, x, y, w, h, filled) {
   el('rect', { x, y, width: w, height: h, rx: 6, class: 'box state-unknown' }, g);
   const name = el('text', { x: x + 8, y: y + 20 }, g);
   name.textContent = s.name || s.id;
-  const info = el('text', { x: x + 8, y: y + (filled ? 42 : 20), class: 'small info' }, g);
-  if (!filled) info.setAttribute('x', x + w - 8), info.setAttribute('text-anchor', 'end');
+  el('text', { x: x + 8, y: y + 38, class: 'small info' }, g);
   g.dataset.name = s.name || s.id;
   g.dataset.capacity = s.capacity || '';
   return g;
