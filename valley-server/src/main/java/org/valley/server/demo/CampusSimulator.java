@@ -18,7 +18,7 @@ import org.valley.space.site.Site;
  * closing, a desk or seat sensor at each change and hourly, the entrance counter every five minutes.
  * Frames carry the real time they are sent at: the server's clock is never ahead of them.
  */
-public final class CampusSimulator {
+public final class CampusSimulator implements AutoCloseable {
 
     /**
      * A sensor of the campus.
@@ -30,11 +30,11 @@ public final class CampusSimulator {
     public record Sensor(String id, String network, String networkId, String via, Format format, String space, String role) {}
 
     /** What has been sent so far. */
-    public record Stats(String simulatedTime, long frames, long acknowledged, long failed) {
+    public record Stats(String simulatedTime, long frames, long acknowledged, long failed, String lastFailure) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "simulated %s: frames=%d acknowledged=%d failed=%d", simulatedTime, frames,
-                    acknowledged, failed);
+            return String.format(Locale.ROOT, "simulated %s: frames=%d acknowledged=%d failed=%d%s", simulatedTime, frames,
+                    acknowledged, failed, lastFailure == null ? "" : " (latest failure: " + lastFailure + ")");
         }
     }
 
@@ -126,12 +126,17 @@ public final class CampusSimulator {
         }
     }
 
+    @Override
+    public void close() {
+        networks.close();
+    }
+
     public int sensorCount() {
         return sensors.size();
     }
 
     public Stats stats() {
-        return new Stats(time().toString(), frames, networks.acknowledged(), networks.failed());
+        return new Stats(time().toString(), frames, networks.acknowledged(), networks.failed(), networks.lastFailure());
     }
 
     /** What sensor {@code s} sends this minute, or null. */

@@ -31,8 +31,9 @@ import org.valley.space.site.SiteParser;
  * of {@code examples/codecs}).
  *
  * <p>Simulated time runs {@code speed} times faster than real time, but frames carry real times, so
- * the demo divides the site's time rules (hold-offs, the no-show grace) by the same factor: a
- * meeting of an hour lasts a minute at 60×, and its room turns free five seconds after it empties.
+ * the demo divides the site's time rules (hold-offs, the no-show grace, down to the least the site
+ * document accepts) by the same factor: a meeting of an hour lasts a minute at 60×, and its room
+ * turns free five seconds after it empties.
  */
 public final class Demo {
 
@@ -45,7 +46,7 @@ public final class Demo {
     private final String baseUrl;
     private final String adminKey;
 
-    private Demo(String baseUrl, String adminKey) {
+    public Demo(String baseUrl, String adminKey) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.adminKey = adminKey;
     }
@@ -54,13 +55,14 @@ public final class Demo {
     public static void run(String baseUrl, String adminKey, int mqttPort, Path state, double speed) throws Exception {
         Demo demo = new Demo(baseUrl, adminKey);
         Networks.Keys keys = demo.setUp(state, speed);
-        CampusSimulator simulator = demo.simulator(keys, mqttPort, LocalTime.of(7, 45));
-        System.out.println("Demo campus '" + SITE + "': " + simulator.sensorCount() + " sensors report through Sigfox, "
-                + "The Things Stack, ChirpStack, MQTT and HTTP; a simulated day from 07:45 at " + speed + "x real time.");
-        System.out.println("Dashboard: " + demo.baseUrl + "/   (operator key: " + adminKey + ")");
-        System.out.println("Try: curl -H 'Authorization: Bearer " + adminKey + "' '" + demo.baseUrl
+        try (CampusSimulator simulator = demo.simulator(keys, mqttPort, LocalTime.of(7, 45))) {
+            System.out.println("Demo campus '" + SITE + "': " + simulator.sensorCount() + " sensors report through Sigfox, "
+                + "The Things Stack, ChirpStack and MQTT; a simulated day from 07:45 at " + speed + "x real time.");
+            System.out.println("Dashboard: " + demo.baseUrl + "/?key=" + adminKey + "   (operator key: " + adminKey + ")");
+            System.out.println("Try: curl -H 'Authorization: Bearer " + adminKey + "' '" + demo.baseUrl
                 + "/api/v1/availability?kind=meeting-room'");
-        simulator.run(speed);
+            simulator.run(speed);
+        }
     }
 
     /** The campus's site document, as shipped. */
@@ -74,7 +76,7 @@ public final class Demo {
     }
 
     /** Creates what is missing (a second run finds it all and only reads the saved keys) and returns the integration keys. */
-    Networks.Keys setUp(Path state, double speed) throws IOException, InterruptedException {
+    public Networks.Keys setUp(Path state, double speed) throws IOException, InterruptedException {
         post("/api/v1/tenants", "{\"id\":\"" + TENANT + "\",\"name\":\"IoT Valley\"}");
         JsonNode devices = devicesDocument();
         for (JsonNode codec : devices.path("codecs")) {
@@ -103,7 +105,9 @@ public final class Demo {
             }
         }
         Files.writeString(state, MAPPER.valueToTree(keys).toString());
-        send("PUT", "/api/v1/sites/" + SITE, scaled(siteDocument(), speed).toString(), true);
+        ObjectNode site = (ObjectNode) scaled(siteDocument(), speed);
+        site.put("tenant", TENANT);
+        send("PUT", "/api/v1/sites/" + SITE, site.toString(), false);
         for (JsonNode device : devices.path("devices")) {
             ObjectNode body = ((ObjectNode) device.deepCopy()).put("tenant", TENANT);
             body.remove("via");
@@ -114,7 +118,7 @@ public final class Demo {
     }
 
     /** The simulator of the shipped campus, sending through integrations of {@code keys}. */
-    CampusSimulator simulator(Networks.Keys keys, int mqttPort, LocalTime start) throws IOException {
+    public CampusSimulator simulator(Networks.Keys keys, int mqttPort, LocalTime start) throws IOException {
         JsonNode doc = siteDocument();
         @SuppressWarnings("unchecked")
         Map<String, Object> map = MAPPER.convertValue(doc, Map.class);
@@ -146,16 +150,17 @@ public final class Demo {
         if (speed <= 1) {
             return copy;
         }
-        copy.findParents("holdOff").forEach(parent -> scale((ObjectNode) parent, "holdOff", speed));
+        copy.findParents("holdOff").forEach(parent -> scale((ObjectNode) parent, "holdOff", speed, Duration.ofSeconds(1)));
         if (copy.path("bookings").has("noShowGrace")) {
-            scale((ObjectNode) copy.get("bookings"), "noShowGrace", speed);
+            scale((ObjectNode) copy.get("bookings"), "noShowGrace", speed, Duration.ofMinutes(1));
         }
         return copy;
     }
 
-    private static void scale(ObjectNode parent, String field, double speed) {
+    /** Divides a duration by {@code speed}, down to the least the site document accepts. */
+    private static void scale(ObjectNode parent, String field, double speed, Duration least) {
         Duration d = Duration.parse(parent.get(field).asText());
-        long millis = Math.max(1000, Math.round(d.toMillis() / speed));
+        long millis = Math.max(least.toMillis(), Math.round(d.toMillis() / speed));
         parent.put(field, Duration.ofMillis(millis).toString());
     }
 

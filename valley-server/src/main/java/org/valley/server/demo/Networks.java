@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.valley.frame.Hex;
@@ -29,10 +30,10 @@ import org.valley.frame.Hex;
  * callbacks from one to three base stations, The Things Stack webhooks and ChirpStack {@code up}
  * events with every gateway that heard the frame, MQTT publishes at QoS 1 and generic HTTP readings.
  */
-final class Networks implements AutoCloseable {
+public final class Networks implements AutoCloseable {
 
     /** The keys of the demo tenant's integrations. */
-    record Keys(String tenant, String sigfox, String ttn, String chirpstack, String mqtt, String http) {}
+    public record Keys(String tenant, String sigfox, String ttn, String chirpstack, String mqtt, String http) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] STATIONS = {"1D2A", "0B4F", "27C3", "3E10"};
@@ -41,10 +42,14 @@ final class Networks implements AutoCloseable {
     private final String url;
     private final Keys keys;
     private final int mqttPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    /** Deliveries under way at once, as a network's few connections would have. */
+    private final Semaphore inFlight = new Semaphore(32);
     private final Random random = new Random(7);
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private volatile String lastFailure;
     private Vertx vertx;
     private MqttClient mqtt;
 
@@ -60,6 +65,11 @@ final class Networks implements AutoCloseable {
 
     long failed() {
         return failed.get();
+    }
+
+    /** Why the latest delivery failed, or null. */
+    String lastFailure() {
+        return lastFailure;
     }
 
     /** A Sigfox frame, heard by one to three base stations: one callback each, the extra ones marked duplicate. */
@@ -157,8 +167,15 @@ final class Networks implements AutoCloseable {
     private CompletableFuture<?> post(String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .whenComplete((r, e) -> count(e == null && r.statusCode() / 100 == 2));
+        inFlight.acquireUninterruptibly();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+            inFlight.release();
+            boolean ok = e == null && r.statusCode() / 100 == 2;
+            count(ok);
+            if (!ok) {
+                lastFailure = path.replaceAll("key=[^&]*", "key=…") + ": " + (e != null ? e.toString() : r.statusCode() + " " + r.body());
+            }
+        });
     }
 
     private void count(boolean ok) {
