@@ -15,7 +15,7 @@ function el(name, attrs, parent) {
 }
 
 function roomWidth(space) {
-  return Math.max(90, Math.min(260, 70 + 12 * (space.capacity || 1)));
+  return Math.max(130, Math.min(260, 90 + 12 * (space.capacity || 1)));
 }
 
 // Places laid out in a grid inside their room: returns the room's size.
