@@ -138,6 +138,41 @@ class SpacesTest {
     }
 
     @Test
+    void aReadingArrivingHoursLate_rewritesTheTimelineFromItsOwnTime() {
+        String[] t = tenant(node);
+        String room = t[0] + "-room";
+        putSite(node, t[0], room(room, "meeting-room", 6), "");
+        bind(node, t[0], t[0] + "-pir", room, "motion");
+        reading(node, t[1], t[0] + "-pir", "{\"motion\":0}");
+        awaitState(node, room, "free");
+
+        Instant twoHoursAgo = clock.instant().minus(Duration.ofHours(2));
+        TestNode.Response late = node.post("/ingest/http/" + t[0] + "-pir?key=" + t[1], null,
+                "{\"ts\":\"" + twoHoursAgo + "\",\"values\":{\"motion\":1}}");
+        assertThat(late.status()).isEqualTo(204);
+        String timeline = "/api/v1/spaces/" + room + "/timeline?from=" + twoHoursAgo.minusSeconds(60) + "&to="
+                + clock.instant().plusSeconds(1);
+        Await.until("the timeline rewritten", 10, () -> node.get(timeline, t[2]).json().toString()
+                .contains(twoHoursAgo.toString()));
+        JsonNode points = node.get(timeline, t[2]).json();
+        List<String> seen = new ArrayList<>();
+        points.forEach(p -> seen.add(p.get("at").asText() + " " + p.get("state").asText()));
+        assertThat(seen).containsSubsequence(twoHoursAgo + " occupied",
+                twoHoursAgo.plus(Duration.ofMinutes(5)) + " free");
+        assertThat(space(node, room).get("state").asText()).isEqualTo("free");
+    }
+
+    @Test
+    void openapi_describesTheSpaceEndpoints() {
+        JsonNode paths = node.get("/openapi.json", null).json().get("paths");
+        for (String p : new String[] {"/api/v1/sites", "/api/v1/sites/{id}", "/api/v1/spaces", "/api/v1/spaces/{id}",
+            "/api/v1/spaces/{id}/timeline", "/api/v1/availability", "/api/v1/bookings", "/api/v1/bookings/{id}",
+            "/api/v1/bookings/{id}/cancel", "/api/v1/stream"}) {
+            assertThat(paths.has(p)).as(p).isTrue();
+        }
+    }
+
+    @Test
     void waspInABox_motionBehindAShutDoorKeepsTheRoomOccupied_untilTheDoorOpens() {
         String[] t = tenant(node);
         String box = t[0] + "-box";

@@ -48,7 +48,12 @@ public final class Availability {
 
     private Availability() {}
 
-    static List<Free> find(List<SpaceDirectory.Entry> spaces, Function<String, SpaceStatus> statuses, Bookings bookings,
+    /**
+     * The spaces of {@code spaces} free at {@code now} that pass the query, best first.
+     *
+     * @param statuses the live status of a space by id (the occupancy engine's)
+     */
+    public static List<Free> find(List<SpaceDirectory.Entry> spaces, Function<String, SpaceStatus> statuses, Bookings bookings,
             Query q, long now) {
         List<Free> out = new ArrayList<>();
         long needed = q.duration() == null ? 0 : q.duration().toMillis();

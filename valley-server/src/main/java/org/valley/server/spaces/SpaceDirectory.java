@@ -2,9 +2,11 @@ package org.valley.server.spaces;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.valley.space.SpaceKind;
 import org.valley.space.site.Building;
 import org.valley.space.site.Floor;
 import org.valley.space.site.Site;
@@ -14,29 +16,38 @@ import org.valley.space.site.Space;
  * Every space and place of every site with where it is, indexed by id and by tenant. Immutable: a
  * site change makes a new directory, so readers (the availability query above all) need no lock.
  */
-final class SpaceDirectory {
+public final class SpaceDirectory {
 
     /**
      * A space and where it is.
      *
      * @param parent the space it is a place of, or null
      */
-    record Entry(Space space, Site site, Building building, Floor floor, Space parent) {
-        String id() {
+    public record Entry(Space space, Site site, Building building, Floor floor, Space parent) {
+        public String id() {
             return space.id();
         }
 
-        String tenant() {
+        public String tenant() {
             return site.tenant();
         }
     }
 
     static final SpaceDirectory EMPTY = new SpaceDirectory(Map.of());
 
+    /** A directory of {@code sites}. */
+    public static SpaceDirectory of(Collection<Site> sites) {
+        Map<String, Site> byId = new HashMap<>();
+        sites.forEach(s -> byId.put(s.id(), s));
+        return new SpaceDirectory(byId);
+    }
+
     private final Map<String, Site> sites;
     private final Map<String, Entry> byId = new HashMap<>();
     private final Map<String, List<Entry>> byTenant = new HashMap<>();
     private final List<Entry> all = new ArrayList<>();
+    /** By tenant (null: every tenant), then by kind. */
+    private final Map<String, Map<SpaceKind, List<Entry>>> byKind = new HashMap<>();
 
     private SpaceDirectory(Map<String, Site> sites) {
         this.sites = Map.copyOf(sites);
@@ -48,6 +59,10 @@ final class SpaceDirectory {
                 byId.put(e.id(), e);
                 byTenant.computeIfAbsent(site.tenant(), k -> new ArrayList<>()).add(e);
                 all.add(e);
+                byKind.computeIfAbsent(site.tenant(), k -> new EnumMap<>(SpaceKind.class))
+                        .computeIfAbsent(e.space().kind(), k -> new ArrayList<>()).add(e);
+                byKind.computeIfAbsent(null, k -> new EnumMap<>(SpaceKind.class))
+                        .computeIfAbsent(e.space().kind(), k -> new ArrayList<>()).add(e);
             }
         }
     }
@@ -76,8 +91,17 @@ final class SpaceDirectory {
     }
 
     /** The spaces of a tenant, or of every tenant for null, in site then document order. */
-    List<Entry> spacesOf(String tenant) {
+    public List<Entry> spacesOf(String tenant) {
         return tenant == null ? all : byTenant.getOrDefault(tenant, List.of());
+    }
+
+    /** The spaces of a kind of a tenant, or of every tenant for null, in site then document order. */
+    public List<Entry> spacesOf(String tenant, SpaceKind kind) {
+        if (kind == null) {
+            return spacesOf(tenant);
+        }
+        Map<SpaceKind, List<Entry>> ofTenant = byKind.get(tenant);
+        return ofTenant == null ? List.of() : ofTenant.getOrDefault(kind, List.of());
     }
 
     int size() {

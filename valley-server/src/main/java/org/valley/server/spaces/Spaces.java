@@ -334,8 +334,8 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
 
     /** Free spaces now for the principal, best first (see {@link Availability}). */
     public List<Availability.Free> availability(Principal who, Availability.Query query) {
-        return Availability.find(directory.spacesOf(who.isOperator() ? null : who.tenant()), engine::status, bookings,
-                query, clock.millis());
+        return Availability.find(directory.spacesOf(who.isOperator() ? null : who.tenant(), query.kind()), engine::status,
+                bookings, query, clock.millis());
     }
 
     // ---- events ----
