@@ -48,13 +48,19 @@ final class Api {
         return r.body().isEmpty() ? null : JSON.readTree(r.body());
     }
 
-    /** Registers devices 0..n-1 of the fleet with {@code codec}, {@code parallel} requests at a time. */
+    /** Registers devices 0..n-1 of the Sigfox fleet with {@code codec}, {@code parallel} requests at a time. */
     void registerDevices(String key, String tenant, String codec, int n, int parallel) throws IOException, InterruptedException {
+        registerDevices(key, tenant, codec, n, parallel, d -> Map.of("kind", "sigfox", "id", Fleet.sigfoxId(d)));
+    }
+
+    /** Registers devices 0..n-1 ({@link Fleet#deviceId}) bound to {@code network.apply(d)}, with {@code codec}. */
+    void registerDevices(String key, String tenant, String codec, int n, int parallel,
+            java.util.function.IntFunction<Map<String, Object>> network) throws IOException, InterruptedException {
         Semaphore permits = new Semaphore(parallel);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int d = 0; d < n && failure.get() == null; d++) {
             Map<String, Object> body = Map.of("id", Fleet.deviceId(d), "tenant", tenant, "codec", codec,
-                    "network", Map.of("kind", "sigfox", "id", Fleet.sigfoxId(d)));
+                    "network", network.apply(d));
             HttpRequest request = request(key, "/api/v1/devices")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                     .header("content-type", "application/json").build();

@@ -16,7 +16,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * An HTTP/1.1 load generator on one thread with raw NIO: a fixed set of keep-alive connections,
- * one request in flight on each, request bytes written straight from the {@link Traffic}'s body
+ * one request in flight on each, request bytes written straight from the {@link Uplinks}' body
  * writer, responses parsed just enough to find the status and where they end (Content-Length).
  * The harness shares the machine's cores with the server, so it spends as little CPU per request
  * as it can: no per-request objects besides what the body writer needs.
@@ -53,7 +53,7 @@ final class HttpLoad implements Closeable {
     private static final class Conn {
         SocketChannel channel;
         SelectionKey key;
-        final ByteBuffer out = ByteBuffer.allocate(4096);
+        ByteBuffer out = ByteBuffer.allocate(4096);
         final ByteBuffer in = ByteBuffer.allocate(16 * 1024);
         boolean busy;
         long tag;
@@ -89,7 +89,7 @@ final class HttpLoad implements Closeable {
      * @param rate requests per second for an open loop, or 0 for a closed loop at the maximum rate
      * @param book whether 2xx answers are booked as acknowledged frames in {@code traffic}
      */
-    Result run(String target, Traffic traffic, double seconds, double rate, boolean book) throws IOException {
+    Result run(String target, Uplinks traffic, double seconds, double rate, boolean book) throws IOException {
         byte[] head = ("POST " + target + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] contentType = "Content-Type: application/json\r\nContent-Length: ".getBytes(StandardCharsets.US_ASCII);
         Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
@@ -130,7 +130,7 @@ final class HttpLoad implements Closeable {
                     }
                     Conn c = idle.poll();
                     long tag = traffic.next(epochSeconds);
-                    if (send(c, head, contentType, traffic.body(), tag, due)) {
+                    if (send(c, head, contentType, traffic.bodyArray(), traffic.bodyLength(), tag, due)) {
                         busy++;
                     } else {
                         failed++;
@@ -206,13 +206,16 @@ final class HttpLoad implements Closeable {
         return new Result(seconds, sent, ok, okInWindow, newFrames, rejected, failed, unanswered, notSent, histogram);
     }
 
-    private boolean send(Conn c, byte[] head, byte[] contentType, CallbackBodies body, long tag, long startNanos) {
+    private boolean send(Conn c, byte[] head, byte[] contentType, byte[] body, int length, long tag, long startNanos) {
+        if (c.out.capacity() < length + 512) {
+            c.out = ByteBuffer.allocate(length + 1024);
+        }
         ByteBuffer out = c.out;
         out.clear();
         out.put(head).put(hostHeader).put(contentType);
-        putDecimal(out, body.length());
+        putDecimal(out, length);
         out.put((byte) '\r').put((byte) '\n').put((byte) '\r').put((byte) '\n');
-        out.put(body.array(), 0, body.length());
+        out.put(body, 0, length);
         out.flip();
         c.busy = true;
         c.tag = tag;

@@ -16,34 +16,49 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The end-to-end load test: a real Valley node, real HTTP, realistic Sigfox callbacks, durable
- * acknowledgements.
+ * The end-to-end load test: a real Valley node, real HTTP, realistic network-server callbacks,
+ * durable acknowledgements.
  *
  * <p>The node runs as a child JVM ({@link ServerProcess}: own heap and GC, its CPU time read
  * separately) on a free loopback port with a temporary data directory (journal fsync on, as by
  * default) and {@code noop-endpoint} on. Through the real API the harness creates a tenant, a
- * tenant key, a Sens'it codec, a Sigfox integration and {@code --devices} devices, then posts DATA
- * callbacks from all of them over keep-alive connections with one raw-NIO thread ({@link
- * HttpLoad}); each frame is delivered by 1 to 3 base stations (the extra ones with {@code
- * duplicate=true}) and each device's sequence number advances per frame ({@link Traffic}).
+ * tenant key, a codec, an integration of the network under test and {@code --devices} devices, then
+ * posts from all of them over keep-alive connections with one raw-NIO thread ({@link HttpLoad}):
  *
- * <p>Phases: warm-up (noop, then sigfox); (a) the bare HTTP ceiling, {@code POST /ingest/noop}
- * with the same bodies at the maximum rate; (b) {@code POST /ingest/sigfox} at the maximum rate:
- * 2xx callbacks/s (each acknowledged only once durable in the journal), distinct frames/s and
- * latency percentiles; (c) the same at {@code --paced-fraction} (80 %) of (b)'s rate, open loop,
- * latency measured from each request's scheduled time; (d) the durability check: after the
- * projection caught up, the frames the server holds for every device (its health through {@code
- * GET /api/v1/devices}) and the stored frames of a random sample of devices ({@code GET
+ * <ul>
+ *   <li>{@code --network sigfox} (the default): Sigfox DATA callbacks to {@code /ingest/sigfox},
+ *       Sens'it devices with the built-in codec; each frame is delivered by 1 to 3 base stations
+ *       (the extra ones with {@code duplicate=true}) and each device's sequence number advances per
+ *       frame ({@link Traffic});
+ *   <li>{@code --network ttn}: The Things Stack v3 uplink webhooks to {@code /ingest/ttn};
+ *   <li>{@code --network chirpstack}: ChirpStack v4 {@code up} events to {@code
+ *       /ingest/chirpstack?event=up}. For both LoRaWAN networks the devices are Elsys sensors with
+ *       the JavaScript codec {@code --codec} (default {@code examples/codecs/elsys.js}, read from
+ *       the working directory), each uplink lists 1 to 3 gateways and each device's frame counter
+ *       advances per frame ({@link LorawanTraffic}).
+ * </ul>
+ *
+ * <p>Phases: warm-up (noop, then the network's endpoint); (a) the bare HTTP ceiling, {@code POST
+ * /ingest/noop} with the same bodies at the maximum rate; (b) the network's endpoint at the maximum
+ * rate: 2xx/s (each acknowledged only once durable in the journal), distinct frames/s and latency
+ * percentiles; (c) the same at {@code --paced-fraction} (80 %) of (b)'s rate, open loop, latency
+ * measured from each request's scheduled time; (d) the durability check: after the projection
+ * caught up, the frames the server holds for every device (its health through {@code GET
+ * /api/v1/devices}) and the stored frames of a random sample of devices ({@code GET
  * /api/v1/devices/{id}/frames}, with their receptions) must equal what was acknowledged.
  *
  * <p>Prints a table and writes {@code load-report.md} (Markdown with the figures as JSON) next to
- * {@code benchmarks.jar}, plus the server's log as {@code load-server.log}. Run, after {@code
- * ./mvnw -q -B install -DskipTests}:
+ * {@code benchmarks.jar}, plus the server's log as {@code load-server.log}. Build with {@code ./mvnw
+ * -o -q -B package -pl valley-bench -am -DskipTests}, then run from the repository's root:
  *
  * <pre>{@code
  * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness
  * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness --devices 10000 --connections 512 \
  *     --warmup 10 --noop 15 --max 20 --paced 20 --server-jvm "-Xms1g -Xmx2g" --server-jfr /tmp/server.jfr
+ * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness --network ttn --devices 1000 \
+ *     --connections 128 --warmup 15 --noop 10 --max 20 --paced 20
+ * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness --network chirpstack --devices 1000 \
+ *     --connections 128 --warmup 15 --noop 10 --max 20 --paced 20
  * }</pre>
  */
 public final class LoadHarness {
@@ -51,8 +66,8 @@ public final class LoadHarness {
     private LoadHarness() {}
 
     /** The command line. */
-    record Options(int devices, int connections, int warmup, int noop, int max, int paced, double pacedFraction,
-            int sample, List<String> serverJvm, String serverJfr, String serverConfig) {
+    record Options(String network, int devices, int connections, int warmup, int noop, int max, int paced,
+            double pacedFraction, int sample, List<String> serverJvm, String serverJfr, String serverConfig, String codec) {
 
         static Options parse(String[] args) {
             Map<String, String> a = new LinkedHashMap<>();
@@ -62,8 +77,8 @@ public final class LoadHarness {
                 }
                 a.put(args[i].substring(2), args[++i]);
             }
-            List<String> known = List.of("devices", "connections", "warmup", "noop", "max", "paced", "paced-fraction",
-                    "sample", "server-jvm", "server-jfr", "server-config");
+            List<String> known = List.of("network", "devices", "connections", "warmup", "noop", "max", "paced",
+                    "paced-fraction", "sample", "server-jvm", "server-jfr", "server-config", "codec");
             for (String k : a.keySet()) {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("unknown option --" + k + "; known: " + known);
@@ -71,7 +86,12 @@ public final class LoadHarness {
             }
             List<String> jvm = new ArrayList<>(Arrays.asList(a.getOrDefault("server-jvm", "-Xms1g -Xmx2g").trim().split("\\s+")));
             jvm.removeIf(String::isEmpty);
+            String network = a.getOrDefault("network", "sigfox");
+            if (!List.of("sigfox", "ttn", "chirpstack").contains(network)) {
+                throw new IllegalArgumentException("--network must be sigfox, ttn or chirpstack; got " + network);
+            }
             return new Options(
+                    network,
                     Integer.parseInt(a.getOrDefault("devices", "10000")),
                     Integer.parseInt(a.getOrDefault("connections", "512")),
                     Integer.parseInt(a.getOrDefault("warmup", "10")),
@@ -82,7 +102,8 @@ public final class LoadHarness {
                     Integer.parseInt(a.getOrDefault("sample", "300")),
                     jvm,
                     a.get("server-jfr"),
-                    a.get("server-config"));
+                    a.get("server-config"),
+                    a.getOrDefault("codec", "examples/codecs/elsys.js"));
         }
     }
 
@@ -112,25 +133,41 @@ public final class LoadHarness {
             String admin = server.adminKey();
             api.post(admin, "/api/v1/tenants", Map.of("id", "bench", "name", "Load harness"));
             String key = api.post(admin, "/api/v1/tenants/bench/keys", Map.of("role", "tenant")).get("key").asText();
-            api.post(key, "/api/v1/codecs", Map.of("id", "sensit", "kind", "builtin", "builtin", "sensit-v3"));
-            String integrationKey = api.post(key, "/api/v1/integrations", Map.of("kind", "sigfox")).get("key").asText();
+            boolean sigfox = o.network().equals("sigfox");
+            if (sigfox) {
+                api.post(key, "/api/v1/codecs", Map.of("id", "bench-codec", "kind", "builtin", "builtin", "sensit-v3"));
+            } else {
+                api.post(key, "/api/v1/codecs", Map.of("id", "bench-codec", "kind", "javascript", "source",
+                        Files.readString(Path.of(o.codec()))));
+            }
+            String integrationKey = api.post(key, "/api/v1/integrations", Map.of("kind", o.network())).get("key").asText();
             long t0 = System.nanoTime();
-            api.registerDevices(key, "bench", "sensit", o.devices(), 16);
+            if (sigfox) {
+                api.registerDevices(key, "bench", "bench-codec", o.devices(), 16);
+            } else {
+                api.registerDevices(key, "bench", "bench-codec", o.devices(), 16,
+                        d -> Map.of("kind", "lorawan", "id", LorawanTraffic.devEui(d)));
+            }
             double registration = (System.nanoTime() - t0) / 1e9;
             report.note("registration", Map.of("devices", o.devices(), "seconds", round(registration),
                     "perSecond", round(o.devices() / registration)));
             System.out.printf(Locale.ROOT, "registered %d devices in %.1f s (%.0f/s)%n", o.devices(), registration,
                     o.devices() / registration);
 
-            String sigfox = "/ingest/sigfox?key=" + integrationKey;
+            String ingest = switch (o.network()) {
+                case "ttn" -> "/ingest/ttn?key=" + integrationKey;
+                case "chirpstack" -> "/ingest/chirpstack?event=up&key=" + integrationKey;
+                default -> "/ingest/sigfox?key=" + integrationKey;
+            };
             String noop = "/ingest/noop?key=" + integrationKey;
-            Traffic traffic = new Traffic(o.devices(), 1);
-            Traffic noopTraffic = new Traffic(o.devices(), 2);
+            Uplinks traffic = traffic(o, 1);
+            Uplinks noopTraffic = traffic(o, 2);
             String probe = Fleet.deviceId(0);
+            String path = ingest.substring(0, ingest.indexOf('?'));
             try (HttpLoad load = new HttpLoad(new InetSocketAddress("127.0.0.1", server.port()), o.connections())) {
                 System.out.println("warm-up ...");
                 load.run(noop, noopTraffic, Math.max(1, o.warmup() / 3.0), 0, false);
-                load.run(sigfox, traffic, o.warmup(), 0, true);
+                load.run(ingest, traffic, o.warmup(), 0, true);
                 api.awaitProjected(key, probe, Duration.ofSeconds(120));
 
                 Phase bare = measure(server, load, "(a) bare ceiling: /ingest/noop, max rate", noop, noopTraffic, o.noop(), 0, false);
@@ -141,7 +178,7 @@ public final class LoadHarness {
                 Map<String, long[]> threadsBefore = server.threadTicks();
                 Phase max;
                 try (MetricsSampler sampler = new MetricsSampler(api, 250)) {
-                    max = measure(server, load, "(b) /ingest/sigfox, max rate", sigfox, traffic, o.max(), 0, true);
+                    max = measure(server, load, "(b) " + path + ", max rate", ingest, traffic, o.max(), 0, true);
                     report.stalls("b", sampler);
                 }
                 report.serverThreads(threadsBefore, server.threadTicks(), max.result().seconds());
@@ -153,8 +190,8 @@ public final class LoadHarness {
                 double rate = o.pacedFraction() * max.result().okPerSecond();
                 Phase paced;
                 try (MetricsSampler sampler = new MetricsSampler(api, 250)) {
-                    paced = measure(server, load, String.format(Locale.ROOT, "(c) /ingest/sigfox, paced at %.0f%% of (b)",
-                            100 * o.pacedFraction()), sigfox, traffic, o.paced(), rate, true);
+                    paced = measure(server, load, String.format(Locale.ROOT, "(c) %s, paced at %.0f%% of (b)", path,
+                            100 * o.pacedFraction()), ingest, traffic, o.paced(), rate, true);
                     report.stalls("c", sampler);
                 }
                 Duration catchUpPaced = api.awaitProjected(key, probe, Duration.ofSeconds(300));
@@ -170,7 +207,16 @@ public final class LoadHarness {
         System.out.println("report written to " + file);
     }
 
-    private static Phase measure(ServerProcess server, HttpLoad load, String name, String target, Traffic traffic,
+    /** The request stream of the network under test. */
+    private static Uplinks traffic(Options o, long seed) {
+        return switch (o.network()) {
+            case "ttn" -> new LorawanTraffic(LorawanTraffic.Network.TTN, o.devices(), seed);
+            case "chirpstack" -> new LorawanTraffic(LorawanTraffic.Network.CHIRPSTACK, o.devices(), seed);
+            default -> new Traffic(o.devices(), seed);
+        };
+    }
+
+    private static Phase measure(ServerProcess server, HttpLoad load, String name, String target, Uplinks traffic,
             int seconds, double rate, boolean book) throws Exception {
         System.out.println(name + " ...");
         long serverCpu = server.cpuNanos();
@@ -192,7 +238,7 @@ public final class LoadHarness {
     }
 
     /** Busy and total CPU ticks of the whole machine from /proc/stat, or null where there is none. */
-    private static long[] machineTicks() {
+    static long[] machineTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long user = Long.parseLong(f[1]);
@@ -210,7 +256,7 @@ public final class LoadHarness {
         }
     }
 
-    private static long harnessCpuNanos() {
+    static long harnessCpuNanos() {
         return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
@@ -227,11 +273,9 @@ public final class LoadHarness {
     }
 
     /** (d): every acknowledged frame is held by the server, and a sample of devices' frames is in the store. */
-    static Durability verify(Api api, String key, Traffic traffic, int sample) throws Exception {
+    static Durability verify(Api api, String key, Uplinks traffic, int sample) throws Exception {
         System.out.println("(d) durability check ...");
-        if (traffic.maxFramesPerDevice() >= Fleet.SEQ_MODULUS) {
-            throw new IllegalStateException("a device sent 4096 frames or more: sequence numbers no longer identify frames");
-        }
+        traffic.checkIdentifiable();
         Map<String, JsonNode> devices = api.devices(key);
         long serverFrames = 0;
         long missing = 0;
@@ -265,7 +309,7 @@ public final class LoadHarness {
             BitSet expected = traffic.ackedSeqs(d);
             BitSet stored = new BitSet();
             for (JsonNode f : api.frames(key, Fleet.deviceId(d))) {
-                stored.set(f.get("seq").asInt());
+                stored.set(Math.toIntExact(f.get("seq").asLong()));
                 storedReceptions += f.get("receptions").size();
             }
             expectedFrames += expected.cardinality();
@@ -276,7 +320,7 @@ public final class LoadHarness {
             unasked.andNot(expected);
             sampleMissing += lost.cardinality();
             sampleExtra += unasked.cardinality();
-            expectedReceptions += traffic.ackedCallbacks(d);
+            expectedReceptions += traffic.ackedReceptions(d);
         }
         return new Durability(traffic.ackedFrames(), serverFrames, projected, traffic.devices(), mismatched, missing,
                 extra, sampled, expectedFrames, storedFrames, sampleMissing, sampleExtra, expectedReceptions,

@@ -32,14 +32,21 @@ final class LoadReport {
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         root.put("machine", machine);
         Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("network", o.network());
         setup.put("devices", o.devices());
         setup.put("connections", o.connections());
         setup.put("warmupSeconds", o.warmup());
         setup.put("server", "child JVM, valley serve, journal fsync on, " + String.join(" ", serverJvm)
                 + (o.serverConfig() == null ? "" : ", config " + o.serverConfig()));
         setup.put("load", "one raw-NIO thread in the harness JVM, HTTP/1.1 keep-alive, one request in flight per connection");
-        setup.put("traffic", "Sens'it v3 door/temperature frames, 1-3 deliveries per frame (extra ones duplicate=true), "
-                + "both quoting styles, sequence numbers advancing per device");
+        setup.put("traffic", switch (o.network()) {
+            case "ttn" -> "The Things Stack v3 uplink webhooks, Elsys ERS payloads decoded by " + o.codec()
+                    + " (6 readings), 1-3 gateways in rx_metadata, one session per device, f_cnt advancing per device";
+            case "chirpstack" -> "ChirpStack v4 up events (JSON), Elsys ERS payloads decoded by " + o.codec()
+                    + " (6 readings), 1-3 gateways in rxInfo, a deduplicationId per frame, fCnt advancing per device";
+            default -> "Sens'it v3 door/temperature frames, 1-3 deliveries per frame (extra ones duplicate=true), "
+                    + "both quoting styles, sequence numbers advancing per device";
+        });
         root.put("setup", setup);
         root.put("phases", phases);
     }

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * A Valley node in a child JVM: the real {@code valley serve} command on a free loopback port, a
- * temporary data directory and {@code noop-endpoint} on. A separate process keeps the server's
+ * temporary data directory and {@code noop-endpoint} on, its MQTT endpoint on another free port. A separate process keeps the server's
  * heap, GC and JIT apart from the load generator's, and lets the harness read the server's own
  * CPU time. The child runs on the harness's class path with the JVM the harness runs on.
  */
@@ -26,12 +26,14 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final int port;
+    private final int mqttPort;
     private final String adminKey;
 
-    private ServerProcess(Process process, Path dir, int port, String adminKey) {
+    private ServerProcess(Process process, Path dir, int port, int mqttPort, String adminKey) {
         this.process = process;
         this.dir = dir;
         this.port = port;
+        this.mqttPort = mqttPort;
         this.adminKey = adminKey;
     }
 
@@ -45,14 +47,12 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(List<String> jvmArgs, String extraConfig, Path log, boolean keepData)
             throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("valley-load-");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
+        int mqttPort = freePort();
         Path config = dir.resolve("valley.json");
         Files.writeString(config, """
-                {"host": "127.0.0.1", "port": %d, "data": "%s", "noop-endpoint": true%s}
-                """.formatted(port, dir.resolve("data").toString().replace("\\", "\\\\"),
+                {"host": "127.0.0.1", "port": %d, "mqtt-port": %d, "data": "%s", "noop-endpoint": true%s}
+                """.formatted(port, mqttPort, dir.resolve("data").toString().replace("\\", "\\\\"),
                 extraConfig == null || extraConfig.isBlank() ? "" : ", " + extraConfig), StandardCharsets.UTF_8);
         String adminKey = "va_bench_" + Long.toHexString(System.nanoTime());
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -70,7 +70,7 @@ final class ServerProcess implements AutoCloseable {
                 .redirectOutput(log.toFile());
         builder.environment().put("VALLEY_ADMIN_KEY", adminKey);
         Process process = builder.start();
-        ServerProcess server = new ServerProcess(process, keepData ? null : dir, port, adminKey);
+        ServerProcess server = new ServerProcess(process, keepData ? null : dir, port, mqttPort, adminKey);
         try {
             server.awaitReady(Duration.ofSeconds(90), log);
         } catch (IOException | RuntimeException e) {
@@ -78,6 +78,13 @@ final class ServerProcess implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /** A loopback port nobody listens on (the MQTT port too: the default 1883 may be taken). */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** The harness's class path, made absolute (benchmarks.jar's manifest names its lib/ folder). */
@@ -116,6 +123,10 @@ final class ServerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    int mqttPort() {
+        return mqttPort;
     }
 
     String adminKey() {

@@ -11,7 +11,7 @@ import java.util.BitSet;
  * index, so that a 2xx can be booked against the frame: a frame counts as acknowledged, hence
  * durable, once any of its deliveries got a 2xx. Single-threaded (the load generator's thread).
  */
-final class Traffic {
+final class Traffic implements Uplinks {
 
     private final Fleet fleet;
     private final CallbackBodies writer = new CallbackBodies();
@@ -40,8 +40,9 @@ final class Traffic {
         }
     }
 
-    /** Writes the next callback's body into {@link #body()}; returns the request's tag. */
-    long next(long epochSeconds) {
+    /** Writes the next callback's body; returns the request's tag. */
+    @Override
+    public long next(long epochSeconds) {
         if (station == deliveries) {
             device = cursor;
             cursor = cursor + 1 == fleet.size() ? 0 : cursor + 1;
@@ -55,12 +56,18 @@ final class Traffic {
         return (long) device << 32 | frame;
     }
 
-    CallbackBodies body() {
-        return writer;
+    @Override
+    public byte[] bodyArray() {
+        return writer.array();
     }
 
-    /** Books a 2xx for the request tagged {@code tag}; true when it is the frame's first. */
-    boolean acknowledged(long tag) {
+    @Override
+    public int bodyLength() {
+        return writer.length();
+    }
+
+    @Override
+    public boolean acknowledged(long tag) {
         int d = (int) (tag >>> 32);
         int k = (int) tag;
         ackedCallbacks[d]++;
@@ -72,26 +79,29 @@ final class Traffic {
         return true;
     }
 
-    long ackedFrames() {
+    @Override
+    public long ackedFrames() {
         return ackedFrames;
     }
 
-    int devices() {
+    @Override
+    public int devices() {
         return fleet.size();
     }
 
-    /** Distinct frames of device {@code d} acknowledged. */
-    int ackedFrames(int d) {
+    @Override
+    public int ackedFrames(int d) {
         return acked[d].cardinality();
     }
 
     /** 2xx answers to callbacks of device {@code d}: each is one stored reception. */
-    int ackedCallbacks(int d) {
+    @Override
+    public long ackedReceptions(int d) {
         return ackedCallbacks[d];
     }
 
-    /** The acknowledged frames of device {@code d}, by sequence number. */
-    BitSet ackedSeqs(int d) {
+    @Override
+    public BitSet ackedSeqs(int d) {
         BitSet seqs = new BitSet(Fleet.SEQ_MODULUS);
         for (int k = acked[d].nextSetBit(0); k >= 0; k = acked[d].nextSetBit(k + 1)) {
             seqs.set((firstSeq[d] + k) % Fleet.SEQ_MODULUS);
@@ -99,12 +109,13 @@ final class Traffic {
         return seqs;
     }
 
-    /** The most frames any device sent: below 4096, sequence numbers identify frames. */
-    int maxFramesPerDevice() {
-        int max = 0;
+    /** Below 4096 frames per device, Sigfox sequence numbers identify frames. */
+    @Override
+    public void checkIdentifiable() {
         for (int n : framesSent) {
-            max = Math.max(max, n);
+            if (n >= Fleet.SEQ_MODULUS) {
+                throw new IllegalStateException("a device sent 4096 frames or more: sequence numbers no longer identify frames");
+            }
         }
-        return max;
     }
 }

@@ -1,7 +1,5 @@
 package org.valley.server.mqtt;
 
-import java.util.regex.Pattern;
-
 /**
  * Valley's MQTT topics: devices publish on {@code valley/{tenant}/devices/{deviceId}/up}, and
  * Valley publishes what it decodes on {@code valley/{tenant}/devices/{deviceId}/readings}; a client
@@ -10,21 +8,49 @@ import java.util.regex.Pattern;
 public final class Topics {
 
     static final String ROOT = "valley/";
-    private static final Pattern LEVEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+    private static final String DEVICES = "/devices/";
+    private static final String UP = "/up";
+    /** The longest tenant or device id in a topic level. */
+    private static final int MAX_LEVEL = 64;
 
     private Topics() {}
 
     /** A parsed uplink topic. */
     record Up(String tenant, String deviceId) {}
 
-    /** Parses {@code valley/{tenant}/devices/{deviceId}/up}, or null when the topic is not one. */
+    /**
+     * Parses {@code valley/{tenant}/devices/{deviceId}/up}, or null when the topic is not one; both
+     * ids are 1 to 64 of {@code [A-Za-z0-9._:-]}, starting with a letter or digit. Runs for every
+     * PUBLISH, so it scans the topic once without a regular expression.
+     */
     static Up up(String topic) {
-        String[] levels = topic.split("/", -1);
-        if (levels.length != 5 || !levels[0].equals("valley") || !levels[2].equals("devices") || !levels[4].equals("up")
-                || !LEVEL.matcher(levels[1]).matches() || !LEVEL.matcher(levels[3]).matches()) {
+        if (!topic.startsWith(ROOT) || !topic.endsWith(UP)) {
             return null;
         }
-        return new Up(levels[1], levels[3]);
+        int tenantEnd = levelEnd(topic, ROOT.length());
+        if (tenantEnd < 0 || !topic.startsWith(DEVICES, tenantEnd)) {
+            return null;
+        }
+        int deviceStart = tenantEnd + DEVICES.length();
+        int deviceEnd = levelEnd(topic, deviceStart);
+        if (deviceEnd != topic.length() - UP.length()) {
+            return null;
+        }
+        return new Up(topic.substring(ROOT.length(), tenantEnd), topic.substring(deviceStart, deviceEnd));
+    }
+
+    /** Where the id level starting at {@code from} ends (at a '/' or the end), or -1 when it is not an id. */
+    private static int levelEnd(String topic, int from) {
+        int i = from;
+        while (i < topic.length() && topic.charAt(i) != '/') {
+            char c = topic.charAt(i);
+            boolean alphanumeric = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+            if (!alphanumeric && (i == from || c != '.' && c != '_' && c != ':' && c != '-')) {
+                return -1;
+            }
+            i++;
+        }
+        return i == from || i - from > MAX_LEVEL ? -1 : i;
     }
 
     static String readings(String tenant, String deviceId) {

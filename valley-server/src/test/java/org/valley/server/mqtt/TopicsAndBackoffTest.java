@@ -3,6 +3,14 @@ package org.valley.server.mqtt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
+import java.util.regex.Pattern;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,6 +53,32 @@ class TopicsAndBackoffTest {
         assertThat(Topics.up("valley/acme/devices/door-1/readings")).isNull();
         assertThat(Topics.up("valley/acme/devices//up")).isNull();
         assertThat(Topics.up("valley/acme/devices/a/b/up")).isNull();
+    }
+
+    /** The uplink topic's definition, as a regular expression. */
+    private static final Pattern UP_TOPIC = Pattern.compile(
+            "valley/([A-Za-z0-9][A-Za-z0-9._:-]{0,63})/devices/([A-Za-z0-9][A-Za-z0-9._:-]{0,63})/up");
+
+    @Property(tries = 3000)
+    void upTopic_parsesExactlyWhatTheDefinitionMatches(@ForAll("topics") String topic) {
+        java.util.regex.Matcher m = UP_TOPIC.matcher(topic);
+        Topics.Up expected = m.matches() ? new Topics.Up(m.group(1), m.group(2)) : null;
+        assertThat(Topics.up(topic)).as(topic).isEqualTo(expected);
+    }
+
+    /** Topics near the uplink topic's shape: mostly its literal levels, ids of any length, mostly of allowed characters. */
+    @Provide
+    Arbitrary<String> topics() {
+        Arbitrary<String> id = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.strings().withChars("aZ09._:-").ofMinLength(0).ofMaxLength(70)),
+                Tuple.of(1, Arbitraries.strings().withChars("aZ09._:-/+# é").ofMinLength(0).ofMaxLength(70)));
+        Arbitrary<String> root = Arbitraries.frequency(Tuple.of(8, "valley/"), Tuple.of(1, "valley"), Tuple.of(1, "Valley/"),
+                Tuple.of(1, "valley//"), Tuple.of(1, ""));
+        Arbitrary<String> devices = Arbitraries.frequency(Tuple.of(8, "/devices/"), Tuple.of(1, "/devices"),
+                Tuple.of(1, "/device/"), Tuple.of(1, "/devices//"), Tuple.of(1, "/"));
+        Arbitrary<String> up = Arbitraries.frequency(Tuple.of(8, "/up"), Tuple.of(1, "/up/"), Tuple.of(1, "/upp"),
+                Tuple.of(1, "up"), Tuple.of(1, "/readings"), Tuple.of(1, ""));
+        return Combinators.combine(root, id, devices, id, up).as((a, b, c, d, e) -> a + b + c + d + e);
     }
 
     @Test
