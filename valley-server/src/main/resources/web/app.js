@@ -144,6 +144,7 @@ function renderFloor() {
   state.nodes = drawFloor($('#map'), floor, (state.site.name || state.site.id) + ', ' + (floor.name || floor.id));
   for (const [id, node] of state.nodes) paint(node, state.spaces.get(id) || {});
   summary();
+  performance.mark('valley-floor-rendered'); // read by the dashboard benchmark
 }
 
 function summary() {
