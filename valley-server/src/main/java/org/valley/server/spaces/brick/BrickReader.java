@@ -60,6 +60,9 @@ final class BrickReader {
         } catch (RiotException e) {
             // raised by the parser without going through the error handler
             throw new BrickException("body", "the body is not valid Turtle: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            // the parser descends once per nested [ ] or ( ): a body nesting them thousands deep
+            throw new BrickException("body", "the body nests blank nodes or lists too deeply to be read");
         }
         return new BrickReader(model).document();
     }

@@ -13,7 +13,6 @@ import java.util.TreeSet;
 import org.apache.jena.rdf.model.Literal;
 import org.apache.jena.rdf.model.Model;
 import org.apache.jena.rdf.model.Property;
-import org.apache.jena.rdf.model.RDFList;
 import org.apache.jena.rdf.model.RDFNode;
 import org.apache.jena.rdf.model.Resource;
 import org.apache.jena.rdf.model.Statement;
@@ -242,18 +241,45 @@ final class Entities {
     static List<Object> strings(Resource r, Property p) {
         List<Object> out = new ArrayList<>();
         List<Statement> sts = r.listProperties(p).toList();
-        if (sts.size() == 1 && sts.get(0).getObject().canAs(RDFList.class)) {
-            for (RDFNode n : sts.get(0).getObject().as(RDFList.class).asJavaList()) {
-                out.add(n.isLiteral() ? n.asLiteral().getLexicalForm() : n.toString());
-            }
-            return out;
+        if (sts.size() == 1 && isList(sts.get(0).getObject())) {
+            return items(sts.get(0).getObject());
         }
         for (Statement st : sts) {
-            RDFNode o = st.getObject();
-            out.add(o.isLiteral() ? o.asLiteral().getLexicalForm() : o.toString());
+            out.add(text(st.getObject()));
         }
         out.sort(Comparator.comparing(Object::toString));
         return out;
+    }
+
+    private static boolean isList(RDFNode n) {
+        return n.equals(RDF.nil) || n.isResource() && n.asResource().hasProperty(RDF.first);
+    }
+
+    /**
+     * The items of an RDF collection, walked by hand: a file may make {@code rdf:rest} loop back or
+     * branch, which would send a naive walk round for ever.
+     */
+    private static List<Object> items(RDFNode list) {
+        List<Object> out = new ArrayList<>();
+        Set<RDFNode> seen = new HashSet<>();
+        RDFNode node = list;
+        while (!node.equals(RDF.nil)) {
+            if (!node.isResource() || !seen.add(node)) {
+                throw new BrickException("body", "an RDF list loops back on itself or does not end in rdf:nil");
+            }
+            Statement first = node.asResource().getProperty(RDF.first);
+            Statement rest = node.asResource().getProperty(RDF.rest);
+            if (first == null || rest == null) {
+                throw new BrickException("body", "an RDF list has an item without rdf:first or rdf:rest");
+            }
+            out.add(text(first.getObject()));
+            node = rest.getObject();
+        }
+        return out;
+    }
+
+    private static String text(RDFNode n) {
+        return n.isLiteral() ? n.asLiteral().getLexicalForm() : n.toString();
     }
 
     static List<Resource> objects(Resource r, Property p) {

@@ -318,4 +318,27 @@ class BrickTurtleTest {
             assertThat(e.getMessage()).contains("ballroom").contains("meeting-room");
         });
     }
+
+    @Test
+    void deeplyNestedBody_isRefusedNotCrashed() {
+        String turtle = "<http://x/b> a <" + BRICK + "Building> ; <http://x/p> " + "[ <http://x/p> ".repeat(200_000)
+                + "\"x\"" + " ]".repeat(200_000) + " .";
+
+        assertThatThrownBy(() -> BrickTurtle.read(turtle)).isInstanceOf(BrickException.class)
+                .hasMessageContaining("too deeply");
+    }
+
+    @Test
+    void listThatLoopsBack_isRefused() {
+        String turtle = PREFIXES + """
+                @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+                ex:hq a brick:Building ; brick:hasPart ex:f1 .
+                ex:f1 a brick:Floor ; brick:hasPart ex:r1 .
+                ex:r1 a brick:Room ; valley:equipment _:l .
+                _:l rdf:first "screen" ; rdf:rest _:l .
+                """;
+
+        assertThatThrownBy(() -> BrickTurtle.read(turtle)).isInstanceOf(BrickException.class)
+                .hasMessageContaining("loops back");
+    }
 }
