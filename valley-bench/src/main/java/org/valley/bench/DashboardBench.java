@@ -55,7 +55,9 @@ public final class DashboardBench {
             try (CampusSimulator simulator = demo.simulator(keys, server.mqttPort(), LocalTime.of(8, 0))) {
                 System.out.println("demo campus: " + simulator.play(150, java.time.Instant.now()));
             }
+            long t = System.nanoTime();
             String httpKey = largeFloor(url, key);
+            System.out.printf(Locale.ROOT, "floor of %d desks set up in %.1f s%n", DESKS, (System.nanoTime() - t) / 1e9);
             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                     .setExecutablePath(Path.of("/usr/bin/chromium")).setHeadless(true)
                     .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -88,12 +90,18 @@ public final class DashboardBench {
                         + " .observe({type: 'longtask', buffered: false}); }");
                 page.waitForTimeout(1000);
 
-                // latency: one change at a time, 50 of them
+                // latency: one change at a time, 50 of them, each turning a desk to the other state
+                boolean[] occupied = new boolean[DESKS];
+                for (int i = 0; i < DESKS; i++) {
+                    occupied[i] = i % 2 == 0;
+                }
                 List<Double> latencies = new ArrayList<>();
                 for (int i = 0; i < 50; i++) {
-                    String desk = "bd-" + (i * 7 % DESKS);
+                    int d = i * 7 % DESKS;
+                    String desk = "bd-" + d;
+                    occupied[d] = !occupied[d];
                     long sent = System.currentTimeMillis();
-                    post(url, "/ingest/http/" + desk + "?key=" + httpKey, "{\"values\":{\"occupied\":" + (i % 2 == 0) + "}}");
+                    post(url, "/ingest/http/" + desk + "?key=" + httpKey, "{\"values\":{\"occupied\":" + occupied[d] + "}}");
                     page.waitForFunction("d => window.__changes.some(c => c[0] === d)", desk);
                     JsonNode changes = JSON.readTree(page.evaluate("() => JSON.stringify(window.__changes)").toString());
                     for (JsonNode c : changes) {
@@ -114,8 +122,9 @@ public final class DashboardBench {
                     if (wait > 0) {
                         Thread.sleep(wait);
                     }
-                    post(url, "/ingest/http/bd-" + (i * 13 % DESKS) + "?key=" + httpKey,
-                            "{\"values\":{\"occupied\":" + (i % 3 == 0) + "}}");
+                    int d = i * 13 % DESKS;
+                    occupied[d] = !occupied[d];
+                    post(url, "/ingest/http/bd-" + d + "?key=" + httpKey, "{\"values\":{\"occupied\":" + occupied[d] + "}}");
                 }
                 page.waitForTimeout(1000);
                 double seconds = (System.currentTimeMillis() - start) / 1000.0;

@@ -2,13 +2,17 @@ package org.valley.server.spaces;
 
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.valley.server.http.Fields;
 import org.valley.server.http.HttpApi;
 import org.valley.server.http.Problem;
+import org.valley.server.spaces.brick.BrickException;
+import org.valley.server.spaces.brick.BrickTurtle;
 
 /** The routes of sites, spaces, availability, bookings and the event stream, under {@code /api/v1}. */
 public final class SpaceRoutes {
@@ -26,6 +30,33 @@ public final class SpaceRoutes {
                 spaces.sites(HttpApi.principal(ctx)).stream().map(SpaceViews::siteSummary).toList()));
         r.get("/api/v1/sites/:id").handler(ctx -> HttpApi.json(ctx, 200,
                 SpaceViews.site(spaces.site(HttpApi.principal(ctx), ctx.pathParam("id")))));
+        // The same site as a Brick Schema Turtle file (Jena starts up on the first call: a worker thread).
+        r.get("/api/v1/sites/:id/brick").handler(ctx -> ctx.vertx().executeBlocking(() -> {
+            Spaces.StoredSite s = spaces.site(HttpApi.principal(ctx), ctx.pathParam("id"));
+            return BrickTurtle.write(s.site(), spaces.devicesOf(s.site()));
+        }, false).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                ctx.response().putHeader("content-type", BrickTurtle.MEDIA_TYPE + "; charset=utf-8").end(ar.result());
+            }
+        }));
+        r.put("/api/v1/sites/:id/brick").handler(ctx -> HttpApi.blocking(ctx, 200, () -> {
+            Map<String, Object> document;
+            try {
+                document = BrickTurtle.read(new String(HttpApi.bodyBytes(ctx), StandardCharsets.UTF_8));
+            } catch (BrickException e) {
+                throw Problem.invalid(e.field(), e.getMessage());
+            }
+            String tenant = q(ctx, "tenant");
+            if (tenant != null) {
+                document.put("tenant", tenant);
+            }
+            boolean[] created = new boolean[1];
+            Spaces.StoredSite s = spaces.putSite(HttpApi.principal(ctx), Fields.checkId(ctx.pathParam("id"), "id"),
+                    document, created);
+            return new HttpApi.Reply(created[0] ? 201 : 200, SpaceViews.site(s), null);
+        }));
         r.delete("/api/v1/sites/:id").handler(ctx -> HttpApi.blocking(ctx, 204, () -> {
             spaces.deleteSite(HttpApi.principal(ctx), ctx.pathParam("id"));
             return null;

@@ -60,6 +60,7 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
     public record StoredSite(Site site, Instant updatedAt) {}
 
     private final SpaceStore store;
+    private final DeviceDirectory devices;
     private final Projection projection;
     private final LongSupplier lastDurable;
     private final Tenancy tenancy;
@@ -73,6 +74,7 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
 
     public Spaces(SpaceStore store, DeviceDirectory devices, Projection projection, LongSupplier lastDurable,
             Tenancy tenancy, InstantSource clock, SpaceEvents events) {
+        this.devices = devices;
         this.store = store;
         this.projection = projection;
         this.lastDurable = lastDurable;
@@ -176,8 +178,15 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
     // ---- sites ----
 
     /** Puts a whole site document; true in the answer when the site is new. */
-    public synchronized StoredSite putSite(Principal who, String id, byte[] body, boolean[] created) {
-        Map<String, Object> document = map(body);
+    public StoredSite putSite(Principal who, String id, byte[] body, boolean[] created) {
+        return putSite(who, id, map(body), created);
+    }
+
+    /**
+     * Puts a whole site given as a document (as {@link SiteParser} reads it, e.g. from a Brick file),
+     * with its optional {@code tenant} member; true in the answer when the site is new.
+     */
+    public synchronized StoredSite putSite(Principal who, String id, Map<String, Object> document, boolean[] created) {
         Object requested = document.remove("tenant");
         if (requested != null && !(requested instanceof String)) {
             throw Problem.invalid("tenant", "field 'tenant' must be a string");
@@ -243,6 +252,20 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
         if (other != null && !other.site().id().equals(site.id())) {
             throw Problem.conflict(field, "space id '" + space.id() + "' is taken by another site");
         }
+    }
+
+    /** The devices bound to spaces of {@code site}: the sensors of its Brick model. */
+    public List<Device> devicesOf(Site site) {
+        Set<String> ids = new HashSet<>();
+        site.placements().forEach(p -> ids.add(p.space().id()));
+        List<Device> out = new ArrayList<>();
+        for (Device d : devices.all()) {
+            if (d.tenant().equals(site.tenant()) && d.space() != null && ids.contains(d.space())) {
+                out.add(d);
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Device::id));
+        return out;
     }
 
     public List<StoredSite> sites(Principal who) {
