@@ -199,6 +199,19 @@ public final class DeviceService {
         return d;
     }
 
+    /** A device with its health once every frame acknowledged so far is projected (a read sees what was written). */
+    public DeviceHealth healthOf(Principal who, String id) {
+        Device d = visible(who, id);
+        catchUp();
+        return health(d);
+    }
+
+    /** The devices {@code who} sees, with their health, once every frame acknowledged so far is projected. */
+    public List<DeviceHealth> healthOfAll(Principal who) {
+        catchUp();
+        return list(who).stream().map(this::health).toList();
+    }
+
     public DeviceHealth health(Device d) {
         FrameTrack t = projection.track(d.tenant(), d.network().id());
         if (t == null) {

@@ -135,10 +135,10 @@ public final class HttpApi {
         DeviceService d = p.devices();
         r.post("/api/v1/devices").handler(ctx -> blocking(ctx, 201,
                 () -> Views.deviceWithHealth(d.health(d.create(principal(ctx), Fields.object(bodyBytes(ctx)))))));
-        r.get("/api/v1/devices").handler(ctx -> json(ctx, 200,
-                d.list(principal(ctx)).stream().map(x -> Views.deviceWithHealth(d.health(x))).toList()));
-        r.get("/api/v1/devices/:id").handler(ctx -> json(ctx, 200,
-                Views.deviceWithHealth(d.health(d.visible(principal(ctx), ctx.pathParam("id"))))));
+        r.get("/api/v1/devices").handler(ctx -> blocking(ctx, 200,
+                () -> d.healthOfAll(principal(ctx)).stream().map(Views::deviceWithHealth).toList()));
+        r.get("/api/v1/devices/:id").handler(ctx -> blocking(ctx, 200,
+                () -> Views.deviceWithHealth(d.healthOf(principal(ctx), ctx.pathParam("id")))));
         r.put("/api/v1/devices/:id").handler(ctx -> blocking(ctx, 200, () -> Views.deviceWithHealth(
                 d.health(d.update(principal(ctx), ctx.pathParam("id"), Fields.object(bodyBytes(ctx)))))));
         r.delete("/api/v1/devices/:id").handler(ctx -> blocking(ctx, 204, () -> {
