@@ -382,7 +382,13 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
         if ((before == null || before.space() == null) && (after == null || after.space() == null)) {
             return;
         }
-        catchUp();
+        try {
+            catchUp();
+        } catch (Problem e) {
+            // the device is saved: bind it now; frames not yet in the store reach the space as they are applied
+            LOG.warn("device {} rebound before the projection caught up: {}", after != null ? after.id() : before.id(),
+                    e.getMessage());
+        }
         engine.deviceChanged(before, after);
     }
 
