@@ -78,6 +78,10 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
         this.engine = new OccupancyEngine(store, devices, clock, new OccupancyEngine.Listener() {
             @Override
             public void changed(SpaceStatus status) {
+                SpaceDirectory.Entry e = directory.space(status.spaceId());
+                if (e != null) {
+                    e.live().status(status);
+                }
                 Bookings b = holder[0];
                 if (b != null && status.state() == State.OCCUPIED && status.since() > 0) {
                     b.presence(status.spaceId(), Instant.ofEpochMilli(status.since()));
@@ -122,6 +126,9 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
             }
         }
         engine.recover();
+        for (SpaceDirectory.Entry e : directory.spacesOf(null)) {
+            e.live().bookings(bookings.activeOf(List.of(e.id())));
+        }
         timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         LOG.info("spaces: {} sites, {} spaces and places, {} active bookings", directory.sites().size(), directory.size(),
                 bookings.activeOf(directory.spacesOf(null).stream().map(SpaceDirectory.Entry::id).toList()).size());
@@ -301,8 +308,8 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
 
     /** Free spaces now for the principal, best first (see {@link Availability}). */
     public List<Availability.Free> availability(Principal who, Availability.Query query) {
-        return Availability.find(directory.spacesOf(who.isOperator() ? null : who.tenant(), query.kind()), engine::status,
-                bookings, query, clock.millis());
+        return Availability.find(directory.spacesOf(who.isOperator() ? null : who.tenant(), query.kind()), query,
+                clock.millis());
     }
 
     // ---- events ----
@@ -316,6 +323,9 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
 
     private void bookingChanged(Booking b) {
         SpaceDirectory.Entry e = directory.space(b.space());
+        if (e != null) {
+            e.live().bookings(bookings.activeOf(List.of(b.space())));
+        }
         String tenant = e != null ? e.tenant() : siteTenant(b.site());
         if (tenant != null) {
             events.booking(tenant, SpaceViews.booking(b));
