@@ -176,8 +176,17 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
     // ---- sites ----
 
     /** Puts a whole site document; true in the answer when the site is new. */
-    public synchronized StoredSite putSite(Principal who, String id, byte[] body, boolean[] created) {
-        Map<String, Object> document = SiteBodies.map(body);
+    public StoredSite putSite(Principal who, String id, byte[] body, boolean[] created) {
+        return putDocument(who, id, SiteBodies.map(body), created);
+    }
+
+    /**
+     * Puts a site document given as maps and lists (e.g. {@link SiteDocument#toMap} of a site read
+     * from another format); a top-level {@code tenant} names the tenant when the operator acts.
+     * {@code created[0]} tells whether the site is new.
+     */
+    public synchronized StoredSite putDocument(Principal who, String id, Map<String, Object> document, boolean[] created) {
+        document = new java.util.LinkedHashMap<>(document);
         Object requested = document.remove("tenant");
         if (requested != null && !(requested instanceof String)) {
             throw Problem.invalid("tenant", "field 'tenant' must be a string");
