@@ -19,6 +19,7 @@ import org.valley.server.spaces.Availability;
 import org.valley.server.spaces.SpaceDirectory;
 import org.valley.space.SpaceKind;
 import org.valley.space.booking.Bookings;
+import org.valley.space.occupancy.OccupancyEngine;
 import org.valley.space.occupancy.SpaceStatus;
 
 /**
@@ -29,7 +30,8 @@ import org.valley.space.occupancy.SpaceStatus;
  *       10,000 spaces (about 60 % free, 1,000 booked ahead): meeting rooms of at least 4 seats with a
  *       screen, free for 30 minutes; and the widest query, every free space, sorted;
  *   <li>{@code readingToState}: a decoded reading handed to the occupancy engine until the space's
- *       live status holds the new state (a desk sensor flipping occupied / free each call).
+ *       live status holds the new state, in the engine and in the space's live holder the
+ *       availability query reads (a desk sensor flipping occupied / free each call).
  * </ul>
  *
  * <pre>{@code
@@ -57,11 +59,27 @@ public class SpaceBench {
 
     @Setup
     public void setUp() {
-        campus = new SpaceCampus(spaces, SpaceCampus.QUIET);
+        SpaceDirectory[] ready = new SpaceDirectory[1];
+        // as the node does: each change of a space's status goes to its live holder
+        campus = new SpaceCampus(spaces, new OccupancyEngine.Listener() {
+            @Override
+            public void changed(SpaceStatus status) {
+                if (ready[0] != null) {
+                    ready[0].space(status.spaceId()).live().status(status);
+                }
+            }
+
+            @Override
+            public void rebuildNeeded(String spaceId, long from) {}
+        });
+        directory = SpaceDirectory.of(List.of(campus.site));
+        for (SpaceDirectory.Entry e : directory.spacesOf(SpaceCampus.TENANT)) {
+            e.live().status(campus.engine.status(e.id()));
+        }
+        ready[0] = directory;
         for (int i = 0; i < spaces; i++) {
             campus.reading(i, i % 5 < 2); // 40 % occupied
         }
-        directory = SpaceDirectory.of(List.of(campus.site));
         bookings = new Bookings(new SpaceCampus.NullSpaceStore(), new Bookings.Spaces() {
             @Override
             public SpaceStatus status(String spaceId) {
@@ -72,7 +90,7 @@ public class SpaceBench {
             public Duration grace(String spaceId) {
                 return Duration.ofMinutes(10);
             }
-        }, campus.clock, b -> {});
+        }, campus.clock, b -> directory.space(b.space()).live().bookings(bookings.activeOf(List.of(b.space()))));
         Instant now = Instant.ofEpochMilli(campus.now.get());
         for (int i = 0; i < spaces; i += spaces / 1_000) {
             Instant start = now.plus(Duration.ofMinutes(15 + (i * 13L) % 240));
@@ -85,14 +103,12 @@ public class SpaceBench {
 
     @Benchmark
     public List<Availability.Free> availabilityRooms() {
-        return Availability.find(directory.spacesOf(SpaceCampus.TENANT, rooms.kind()), campus.engine::status, bookings, rooms,
-                campus.now.get());
+        return Availability.find(directory.spacesOf(SpaceCampus.TENANT, rooms.kind()), rooms, campus.now.get());
     }
 
     @Benchmark
     public List<Availability.Free> availabilityEverything() {
-        return Availability.find(directory.spacesOf(SpaceCampus.TENANT), campus.engine::status, bookings, everything,
-                campus.now.get());
+        return Availability.find(directory.spacesOf(SpaceCampus.TENANT), everything, campus.now.get());
     }
 
     @Benchmark
@@ -101,7 +117,7 @@ public class SpaceBench {
         occupied = !occupied;
         campus.now.addAndGet(1_000);
         campus.reading(desk, occupied);
-        org.valley.space.occupancy.State s = campus.engine.status(SpaceCampus.spaceId(desk)).state();
+        org.valley.space.occupancy.State s = directory.space(SpaceCampus.spaceId(desk)).live().status().state();
         if ((s == org.valley.space.occupancy.State.OCCUPIED) != occupied) {
             throw new IllegalStateException("the reading did not reach the state: " + s);
         }

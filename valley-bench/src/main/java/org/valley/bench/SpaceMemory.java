@@ -36,9 +36,7 @@ public final class SpaceMemory {
             }
         }
         long fullLogs = usedHeap();
-        // the devices alone, for the share of the sensors
-        SpaceCampus devicesOnly = null;
-        long devices = deviceHeap(n);
+        long devices = deviceHeap(n); // the sensors' device records alone, for their share
         System.out.printf(Locale.ROOT, "spaces: %,d (one bound sensor each)%n", n);
         System.out.printf(Locale.ROOT, "heap after the site is put (site, engine units, directory, devices): %,d B/space%n",
                 (built - empty) / n);
@@ -47,8 +45,7 @@ public final class SpaceMemory {
                 (oneReading - empty) / n, (oneReading - empty - devices) / n);
         System.out.printf(Locale.ROOT, "after 64 readings per space (replay logs full): %,d B/space (without the device: %,d)%n",
                 (fullLogs - empty) / n, (fullLogs - empty - devices) / n);
-        if (campus.engine.status(SpaceCampus.spaceId(n - 1)) == null || directory.spacesOf(SpaceCampus.TENANT).size() != n
-                || devicesOnly != null) {
+        if (campus.engine.status(SpaceCampus.spaceId(n - 1)) == null || directory.spacesOf(SpaceCampus.TENANT).size() != n) {
             throw new IllegalStateException("the campus is not whole");
         }
     }

@@ -530,6 +530,31 @@ class SpacesTest {
     }
 
     @Test
+    void peopleCounters_resetAtTheSitesEmptyHour_reportingTheDrift(@TempDir Path own) throws IOException {
+        SteppedClock c = new SteppedClock(START); // 09:00 in Paris
+        try (TestNode n = TestNode.start(own, c)) {
+            String[] t = tenant(n);
+            String hall = t[0] + "-hall";
+            TestNode.Response put = n.put("/api/v1/sites/" + t[0] + "-site", n.admin(), "{\"tenant\":\"" + t[0]
+                    + "\",\"timezone\":\"Europe/Paris\",\"emptyHour\":\"03:00\",\"reportingIntervals\":{\"counter\":\"PT16H\"},"
+                    + "\"buildings\":[{\"id\":\"b\",\"floors\":[{\"id\":\"f\",\"level\":0,\"spaces\":[{\"id\":\"" + hall
+                    + "\",\"kind\":\"entrance\"}]}]}]}");
+            assertThat(put.status()).as(put.body()).isEqualTo(201);
+            bind(n, t[0], t[0] + "-counter", hall, "counter");
+            TestNode.Response r = n.post("/ingest/http/" + t[0] + "-counter?key=" + t[1], null,
+                    "{\"ts\":\"" + c.instant() + "\",\"values\":{\"in\":3,\"out\":0}}");
+            assertThat(r.status()).isEqualTo(204);
+            Await.until("three inside", 10, () -> space(n, hall).get("count").asInt() == 3);
+
+            c.step(Duration.ofHours(18).plusMinutes(5)); // 03:05 in Paris the next day
+            Await.until("the daily reset", 10, () -> space(n, hall).get("count").asInt() == 0);
+            JsonNode drift = space(n, hall).get("drift");
+            assertThat(drift.get("residual").asInt()).isEqualTo(3);
+            assertThat(drift.get("at").asText()).isEqualTo("2026-11-03T02:00:00Z");
+        }
+    }
+
+    @Test
     void aRestart_keepsSitesBookingsAndState(@TempDir Path own) throws IOException {
         SteppedClock c = new SteppedClock(START);
         String room;

@@ -273,9 +273,10 @@ public final class OccupancyEngine {
         long now = clock.millis();
         Map<String, Rebuild> byDevice = new HashMap<>();
         List<Rebuild> rebuilds = new ArrayList<>();
+        Map<String, List<Device>> bound = boundBySpace();
         for (Unit u : toRebuild) {
             List<Observation> held = keepLog && u.track != null ? List.copyOf(u.track.log()) : List.of();
-            UnitLayout layout = UnitLayout.of(u.site, u.space, boundTo(u));
+            UnitLayout layout = UnitLayout.of(u.site, u.space, boundTo(u, bound));
             Rebuild r = new Rebuild(u, layout, rewriteFrom, held);
             rebuilds.add(r);
             for (String d : layout.slotDevice) {
@@ -304,17 +305,34 @@ public final class OccupancyEngine {
         }
     }
 
-    private List<Device> boundTo(Unit u) {
-        Set<String> ids = new HashSet<>();
-        ids.add(u.space.id());
-        u.space.places().forEach(p -> ids.add(p.id()));
-        List<Device> out = new ArrayList<>();
+    /** The devices bound to a space, by space id: one pass over the devices for all the units of a rebuild. */
+    private Map<String, List<Device>> boundBySpace() {
+        Map<String, List<Device>> out = new HashMap<>();
         for (Device d : devices.all()) {
-            if (d.space() != null && ids.contains(d.space()) && d.tenant().equals(u.site.tenant())) {
-                out.add(d);
+            if (d.space() != null) {
+                out.computeIfAbsent(d.space(), k -> new ArrayList<>(1)).add(d);
             }
         }
         return out;
+    }
+
+    private static List<Device> boundTo(Unit u, Map<String, List<Device>> bound) {
+        List<Device> out = new ArrayList<>();
+        addBound(out, bound.get(u.space.id()), u);
+        for (Space p : u.space.places()) {
+            addBound(out, bound.get(p.id()), u);
+        }
+        return out;
+    }
+
+    private static void addBound(List<Device> out, List<Device> candidates, Unit u) {
+        if (candidates != null) {
+            for (Device d : candidates) {
+                if (d.tenant().equals(u.site.tenant())) {
+                    out.add(d);
+                }
+            }
+        }
     }
 
     /** One unit being rebuilt while the stored readings stream by in time order. */

@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Function;
 import org.valley.space.SpaceKind;
-import org.valley.space.booking.Bookings;
+import org.valley.space.booking.Booking;
 import org.valley.space.occupancy.SpaceStatus;
 import org.valley.space.occupancy.State;
 
@@ -40,21 +39,25 @@ public final class Availability {
      *
      * @param freeUntil the start of its next booking, epoch ms, or {@link Long#MAX_VALUE} when none
      */
-    public record Free(SpaceDirectory.Entry entry, SpaceStatus status, long freeUntil) {}
+    public record Free(SpaceDirectory.Entry entry, SpaceStatus status, long freeUntil, int capacity) {}
 
-    private static final Comparator<Free> BEST = Comparator.<Free>comparingInt(f -> capacity(f.entry()))
-            .thenComparing(Comparator.comparingLong(Free::freeUntil).reversed())
-            .thenComparing(f -> f.entry().id());
+    private static final Comparator<Free> BEST = (a, b) -> {
+        if (a.capacity != b.capacity) {
+            return a.capacity < b.capacity ? -1 : 1;
+        }
+        if (a.freeUntil != b.freeUntil) {
+            return a.freeUntil > b.freeUntil ? -1 : 1;
+        }
+        return Integer.compare(a.entry.ordinal(), b.entry.ordinal());
+    };
 
     private Availability() {}
 
     /**
      * The spaces of {@code spaces} free at {@code now} that pass the query, best first.
      *
-     * @param statuses the live status of a space by id (the occupancy engine's)
      */
-    public static List<Free> find(List<SpaceDirectory.Entry> spaces, Function<String, SpaceStatus> statuses, Bookings bookings,
-            Query q, long now) {
+    public static List<Free> find(List<SpaceDirectory.Entry> spaces, Query q, long now) {
         List<Free> out = new ArrayList<>();
         long needed = q.duration() == null ? 0 : q.duration().toMillis();
         for (SpaceDirectory.Entry e : spaces) {
@@ -65,15 +68,27 @@ public final class Availability {
                     || (q.equipment() != null && !e.space().equipment().containsAll(q.equipment()))) {
                 continue;
             }
-            SpaceStatus s = statuses.apply(e.id());
-            if (s == null || s.state() != State.FREE || bookings.current(e.id(), now) != null) {
+            SpaceStatus s = e.live().status();
+            if (s == null || s.state() != State.FREE) {
                 continue;
             }
-            long until = bookings.nextStart(e.id(), now);
-            if (until - now < needed) {
+            long until = Long.MAX_VALUE;
+            boolean held = false;
+            for (Booking b : e.live().bookings()) {
+                long start = b.start().toEpochMilli();
+                if (start > now) {
+                    until = start;
+                    break;
+                }
+                if (b.end().toEpochMilli() > now) {
+                    held = true;
+                    break;
+                }
+            }
+            if (held || until - now < needed) {
                 continue;
             }
-            out.add(new Free(e, s, until));
+            out.add(new Free(e, s, until, capacity(e)));
         }
         out.sort(BEST);
         return out.size() > q.limit() ? List.copyOf(out.subList(0, q.limit())) : out;

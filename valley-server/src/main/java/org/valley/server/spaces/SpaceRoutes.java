@@ -53,7 +53,7 @@ public final class SpaceRoutes {
                 document.put("tenant", tenant);
             }
             boolean[] created = new boolean[1];
-            Spaces.StoredSite s = spaces.putSite(HttpApi.principal(ctx), Fields.checkId(ctx.pathParam("id"), "id"),
+            Spaces.StoredSite s = spaces.putDocument(HttpApi.principal(ctx), Fields.checkId(ctx.pathParam("id"), "id"),
                     document, created);
             return new HttpApi.Reply(created[0] ? 201 : 200, SpaceViews.site(s), null);
         }));

@@ -1,8 +1,5 @@
 package org.valley.server.spaces;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -35,13 +32,10 @@ import org.valley.space.occupancy.OccupancyEngine;
 import org.valley.space.occupancy.SpaceStatus;
 import org.valley.space.occupancy.State;
 import org.valley.space.occupancy.TimelinePoint;
-import org.valley.space.site.Building;
-import org.valley.space.site.Floor;
 import org.valley.space.site.Site;
 import org.valley.space.site.SiteDocument;
 import org.valley.space.site.SiteException;
 import org.valley.space.site.SiteParser;
-import org.valley.space.site.Space;
 import org.valley.store.SpaceStore;
 
 /**
@@ -53,7 +47,6 @@ import org.valley.store.SpaceStore;
 public final class Spaces implements DeviceService.Bindings, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Spaces.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CATCH_UP = Duration.ofSeconds(10);
 
     /** A site as put, with when. */
@@ -87,6 +80,10 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
         this.engine = new OccupancyEngine(store, devices, clock, new OccupancyEngine.Listener() {
             @Override
             public void changed(SpaceStatus status) {
+                SpaceDirectory.Entry e = directory.space(status.spaceId());
+                if (e != null) {
+                    e.live().status(status);
+                }
                 Bookings b = holder[0];
                 if (b != null && status.state() == State.OCCUPIED && status.since() > 0) {
                     b.presence(status.spaceId(), Instant.ofEpochMilli(status.since()));
@@ -121,7 +118,7 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
     public void start() {
         for (SpaceStore.StoredSite stored : store.sites()) {
             try {
-                Site site = SiteParser.parse(stored.id(), stored.tenant(), map(stored.document().getBytes(
+                Site site = SiteParser.parse(stored.id(), stored.tenant(), SiteBodies.map(stored.document().getBytes(
                         java.nio.charset.StandardCharsets.UTF_8)));
                 directory = directory.with(site.id(), site);
                 updated.put(site.id(), stored.updatedAt());
@@ -131,6 +128,9 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
             }
         }
         engine.recover();
+        for (SpaceDirectory.Entry e : directory.spacesOf(null)) {
+            e.live().bookings(bookings.activeOf(List.of(e.id())));
+        }
         timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         LOG.info("spaces: {} sites, {} spaces and places, {} active bookings", directory.sites().size(), directory.size(),
                 bookings.activeOf(directory.spacesOf(null).stream().map(SpaceDirectory.Entry::id).toList()).size());
@@ -179,14 +179,16 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
 
     /** Puts a whole site document; true in the answer when the site is new. */
     public StoredSite putSite(Principal who, String id, byte[] body, boolean[] created) {
-        return putSite(who, id, map(body), created);
+        return putDocument(who, id, SiteBodies.map(body), created);
     }
 
     /**
-     * Puts a whole site given as a document (as {@link SiteParser} reads it, e.g. from a Brick file),
-     * with its optional {@code tenant} member; true in the answer when the site is new.
+     * Puts a site document given as maps and lists (e.g. {@link SiteDocument#toMap} of a site read
+     * from another format); a top-level {@code tenant} names the tenant when the operator acts.
+     * {@code created[0]} tells whether the site is new.
      */
-    public synchronized StoredSite putSite(Principal who, String id, Map<String, Object> document, boolean[] created) {
+    public synchronized StoredSite putDocument(Principal who, String id, Map<String, Object> document, boolean[] created) {
+        document = new java.util.LinkedHashMap<>(document);
         Object requested = document.remove("tenant");
         if (requested != null && !(requested instanceof String)) {
             throw Problem.invalid("tenant", "field 'tenant' must be a string");
@@ -211,7 +213,7 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
         } catch (SiteException e) {
             throw Problem.invalid(e.field(), e.getMessage());
         }
-        requireOwnSpaceIds(site);
+        SiteBodies.requireOwnSpaceIds(site, directory);
         Instant now = clock.instant();
         store.putSite(new SpaceStore.StoredSite(id, tenant, Json.write(SiteDocument.toMap(site)), now));
         Set<String> removed = new HashSet<>();
@@ -226,32 +228,6 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
         engine.putSite(site);
         created[0] = existing == null;
         return new StoredSite(site, now);
-    }
-
-    /** Space ids are unique across every site: 409 naming the first one another site holds. */
-    private void requireOwnSpaceIds(Site site) {
-        List<Building> buildings = site.buildings();
-        for (int b = 0; b < buildings.size(); b++) {
-            List<Floor> floors = buildings.get(b).floors();
-            for (int f = 0; f < floors.size(); f++) {
-                List<Space> spaces = floors.get(f).spaces();
-                for (int s = 0; s < spaces.size(); s++) {
-                    String path = "buildings[" + b + "].floors[" + f + "].spaces[" + s + "]";
-                    requireOwn(site, spaces.get(s), path + ".id");
-                    List<Space> places = spaces.get(s).places();
-                    for (int p = 0; p < places.size(); p++) {
-                        requireOwn(site, places.get(p), path + ".places[" + p + "].id");
-                    }
-                }
-            }
-        }
-    }
-
-    private void requireOwn(Site site, Space space, String field) {
-        SpaceDirectory.Entry other = directory.space(space.id());
-        if (other != null && !other.site().id().equals(site.id())) {
-            throw Problem.conflict(field, "space id '" + space.id() + "' is taken by another site");
-        }
     }
 
     /** The devices bound to spaces of {@code site}: the sensors of its Brick model. */
@@ -357,8 +333,8 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
 
     /** Free spaces now for the principal, best first (see {@link Availability}). */
     public List<Availability.Free> availability(Principal who, Availability.Query query) {
-        return Availability.find(directory.spacesOf(who.isOperator() ? null : who.tenant(), query.kind()), engine::status,
-                bookings, query, clock.millis());
+        return Availability.find(directory.spacesOf(who.isOperator() ? null : who.tenant(), query.kind()), query,
+                clock.millis());
     }
 
     // ---- events ----
@@ -372,6 +348,9 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
 
     private void bookingChanged(Booking b) {
         SpaceDirectory.Entry e = directory.space(b.space());
+        if (e != null) {
+            e.live().bookings(bookings.activeOf(List.of(b.space())));
+        }
         String tenant = e != null ? e.tenant() : siteTenant(b.site());
         if (tenant != null) {
             events.booking(tenant, SpaceViews.booking(b));
@@ -405,7 +384,13 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
         if ((before == null || before.space() == null) && (after == null || after.space() == null)) {
             return;
         }
-        catchUp();
+        try {
+            catchUp();
+        } catch (Problem e) {
+            // the device is saved: bind it now; frames not yet in the store reach the space as they are applied
+            LOG.warn("device {} rebound before the projection caught up: {}", after != null ? after.id() : before.id(),
+                    e.getMessage());
+        }
         engine.deviceChanged(before, after);
     }
 
@@ -420,22 +405,6 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
             throw Problem.overloaded("interrupted while waiting for the projection", 1);
         } catch (ExecutionException | TimeoutException e) {
             throw Problem.overloaded("the projection is behind the journal; retry shortly", 1);
-        }
-    }
-
-    private static Map<String, Object> map(byte[] body) {
-        if (body == null || body.length == 0) {
-            throw Problem.malformed("a JSON object body is required (the site document)");
-        }
-        try {
-            Object value = JSON.readValue(body, Object.class);
-            if (!(value instanceof Map<?, ?>)) {
-                throw Problem.malformed("the body must be a JSON object (the site document)");
-            }
-            return JSON.convertValue(value, new TypeReference<Map<String, Object>>() {});
-        } catch (IOException e) {
-            String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-            throw Problem.malformed("the body is not valid JSON: " + message);
         }
     }
 
