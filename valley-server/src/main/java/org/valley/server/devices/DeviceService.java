@@ -230,6 +230,14 @@ public final class DeviceService {
 
     /** Waits until every frame acknowledged so far is projected, so a read sees what was written. */
     private void catchUp() {
+        catchUp(projection, lastDurable);
+    }
+
+    /**
+     * Waits until {@code projection} has applied every frame the journal acknowledged so far
+     * ({@code lastDurable}); a 503 with Retry-After when it is too far behind to wait for.
+     */
+    public static void catchUp(Projection projection, LongSupplier lastDurable) {
         try {
             projection.awaitApplied(lastDurable.getAsLong()).get(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

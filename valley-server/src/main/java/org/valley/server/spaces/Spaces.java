@@ -9,11 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +45,6 @@ import org.valley.store.SpaceStore;
 public final class Spaces implements DeviceService.Bindings, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Spaces.class);
-    private static final Duration CATCH_UP = Duration.ofSeconds(10);
 
     /** A site as put, with when. */
     public record StoredSite(Site site, Instant updatedAt) {}
@@ -398,14 +395,7 @@ public final class Spaces implements DeviceService.Bindings, AutoCloseable {
 
     /** Waits until every acknowledged frame is in the store: the engine rebuilds from stored readings. */
     private void catchUp() {
-        try {
-            projection.awaitApplied(lastDurable.getAsLong()).get(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Problem.overloaded("interrupted while waiting for the projection", 1);
-        } catch (ExecutionException | TimeoutException e) {
-            throw Problem.overloaded("the projection is behind the journal; retry shortly", 1);
-        }
+        DeviceService.catchUp(projection, lastDurable);
     }
 
     @Override
