@@ -24,8 +24,8 @@ import org.HdrHistogram.Histogram;
  * PUBACK and DISCONNECT, so that it spends little of the cores it shares with the broker: a
  * few bytes of garbage per PUBACK parsed, one write per connection per batch of PUBACKs read.
  *
- * <p>Why not a client library: Paho's blocking client needs a thread per connection and HiveMQ's
- * and Vert.x's clients run Netty pipelines that allocate per message; on 2 shared cores the
+ * <p>Why not a client library: Paho's clients run threads of their own for each connection, and
+ * HiveMQ's and Vert.x's clients run Netty pipelines that allocate per message; on 2 shared cores the
  * generator would take CPU from the broker under test and measure itself. Valley's endpoint is
  * Vert.x (Netty) and Mosquitto is C: neither gets an advantage from the client.
  *
