@@ -56,9 +56,13 @@ import java.util.SplittableRandom;
  * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness --devices 10000 --connections 512 \
  *     --warmup 10 --noop 15 --max 20 --paced 20 --server-jvm "-Xms1g -Xmx2g" --server-jfr /tmp/server.jfr
  * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness --network ttn --devices 1000 \
- *     --connections 128 --warmup 15 --noop 10 --max 20 --paced 20
+ *     --connections 128 --warmup 20 --noop 10 --max 20 --paced 20 --server-jfr /tmp/ttn.jfr
  * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness --network chirpstack --devices 1000 \
- *     --connections 128 --warmup 15 --noop 10 --max 20 --paced 20
+ *     --connections 128 --warmup 30 --noop 10 --max 20 --paced 20
+ * # JavaScript codecs compiled, as ./valley runs them:
+ * java -cp valley-bench/target/benchmarks.jar org.valley.bench.LoadHarness --network ttn --devices 1000 \
+ *     --connections 128 --warmup 40 --noop 10 --max 20 --paced 20 --server-jvm "-Xms1g -Xmx2g \
+ *     -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path=$PWD/valley-server/target/graal"
  * }</pre>
  */
 public final class LoadHarness {

@@ -21,11 +21,11 @@ import org.HdrHistogram.Histogram;
  * clients}, like a gateway or an application speaking for many devices), with up to {@code window}
  * PUBLISHes unacknowledged per connection (never more than the broker's Receive Maximum). It
  * writes PUBLISH packets straight into each connection's buffer and parses nothing but CONNACK,
- * PUBACK and DISCONNECT, so that it spends little of the cores it shares with the broker: no
- * per-message objects, one write per connection per batch of PUBACKs read.
+ * PUBACK and DISCONNECT, so that it spends little of the cores it shares with the broker: a
+ * few bytes of garbage per PUBACK parsed, one write per connection per batch of PUBACKs read.
  *
- * <p>Why not a client library: Paho's blocking client needs a thread per connection and HiveMQ's
- * and Vert.x's clients run Netty pipelines that allocate per message; on 2 shared cores the
+ * <p>Why not a client library: Paho's clients run threads of their own for each connection, and
+ * HiveMQ's and Vert.x's clients run Netty pipelines that allocate per message; on 2 shared cores the
  * generator would take CPU from the broker under test and measure itself. Valley's endpoint is
  * Vert.x (Netty) and Mosquitto is C: neither gets an advantage from the client.
  *
