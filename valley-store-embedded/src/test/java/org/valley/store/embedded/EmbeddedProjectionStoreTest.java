@@ -2,6 +2,7 @@ package org.valley.store.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -172,5 +173,40 @@ class EmbeddedProjectionStoreTest {
             store.projection().open();
         }
         assertThat(decodesAndReadings(dir)).containsExactly("decode 0 v1 {\"v\":0.0}", "reading 0 v=0.0");
+    }
+
+    /**
+     * The projection's commits leave the log to grow past DuckDB's default checkpoint threshold
+     * (16 MB) instead of folding it into the file on the projection's thread, and what the log holds
+     * is there after reopening.
+     */
+    @Test
+    void commits_keepTheLogPastDuckDbsDefaultThreshold_andReopeningKeepsEveryRow() throws Exception {
+        int frames = 40_000;
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore p = store.projection();
+            p.open();
+            for (int f = 0; f < frames; f++) {
+                Uplink u = uplink(f % 4096);
+                p.frame(f * 100L, u, f, false);
+                p.reception(f * 100L, u, f, u.receptions().get(0), false);
+                p.decode("acme", "AB", f, "d1", "sensit", 1, "{\"temperature\":21.5,\"humidity\":40,\"battery\":93}",
+                        null, u.receivedAt());
+                for (String key : new String[] {"temperature", "humidity", "battery", "batteryLevel", "mode"}) {
+                    p.reading("d1", u.time(), key, f % 100, f);
+                }
+                if (f % 2_000 == 1_999) {
+                    p.commit(f * 100L);
+                }
+            }
+            assertThat(Files.size(dir.resolve("valley.duckdb.wal"))).isGreaterThan(16L << 20);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select (select count(*) from frames), (select count(*) from readings)")) {
+            r.next();
+            assertThat(r.getLong(1)).isEqualTo(frames);
+            assertThat(r.getLong(2)).isEqualTo(5L * frames);
+        }
     }
 }

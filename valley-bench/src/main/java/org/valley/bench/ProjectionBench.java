@@ -1,0 +1,122 @@
+package org.valley.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.valley.codec.CodecCatalog;
+import org.valley.codec.CodecDefinition;
+import org.valley.device.Device;
+import org.valley.device.DeviceDirectory;
+import org.valley.device.NetworkRef;
+import org.valley.frame.Uplink;
+import org.valley.projection.Projection;
+import org.valley.server.ingest.sigfox.SigfoxCallback;
+import org.valley.store.embedded.EmbeddedStore;
+
+/**
+ * The projection with its store, without HTTP or the journal: Sens'it v3 frames (1 to 3 deliveries
+ * each, as {@link PipelineBench} makes them) parsed up front, then handed to a live {@link
+ * Projection} writing into a real embedded store in a temporary directory, in batches as the
+ * journal hands them over. Reports frames/s and the CPU time the projection's threads spent per
+ * frame: the ceiling the store puts on the end-to-end rate.
+ *
+ * <pre>{@code
+ * java -cp valley-bench/target/benchmarks.jar org.valley.bench.ProjectionBench [devices] [framesPerDevice] [batch]
+ * }</pre>
+ */
+public final class ProjectionBench {
+
+    private ProjectionBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int devices = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int framesPerDevice = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+        DeviceDirectory directory = new DeviceDirectory();
+        Instant created = Instant.parse("2026-11-21T00:00:00Z");
+        for (int d = 0; d < devices; d++) {
+            String id = Fleet.deviceId(d);
+            directory.put(new Device(id, id, PipelineBench.TENANT, new NetworkRef("sigfox", Fleet.sigfoxId(d)), "sensit",
+                    null, null, null, created));
+        }
+        CodecCatalog codecs = new CodecCatalog();
+        codecs.install(new CodecDefinition("sensit", PipelineBench.TENANT, "builtin", "sensit-v3", 1, created));
+
+        Fleet fleet = new Fleet(devices, 42);
+        SplittableRandom random = new SplittableRandom(7);
+        CallbackBodies writer = new CallbackBodies();
+        long now = System.currentTimeMillis() / 1000;
+        int[] first = new int[devices];
+        for (int d = 0; d < devices; d++) {
+            first[d] = 1000 + random.nextInt(2000);
+        }
+        List<Uplink> uplinks = new ArrayList<>();
+        for (int j = 0; j < framesPerDevice; j++) {
+            for (int d = 0; d < devices; d++) {
+                byte[] payload = fleet.payload(d);
+                int n = fleet.deliveries();
+                for (int s = 0; s < n; s++) {
+                    fleet.body(writer, d, now + j * 600L, payload, (first[d] + j) % Fleet.SEQ_MODULUS, s);
+                    uplinks.add(SigfoxCallback.parseData(writer.toByteArray(), PipelineBench.TENANT,
+                            PipelineBench.INTEGRATION, System.currentTimeMillis()));
+                }
+            }
+        }
+        Path dir = Files.createTempDirectory("valley-projection-bench-");
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            Projection projection = new Projection(store.projection(), directory, codecs, InstantSource.system(),
+                    65_536, 200);
+            projection.start();
+            long cpu0 = storeCpu(threads);
+            long t0 = System.nanoTime();
+            long position = 0;
+            for (int i = 0; i < uplinks.size(); i += batchSize) {
+                List<Projection.Entry> batch = new ArrayList<>(batchSize);
+                for (int k = i; k < Math.min(uplinks.size(), i + batchSize); k++) {
+                    batch.add(new Projection.Entry(position, uplinks.get(k)));
+                    position += 200;
+                }
+                projection.accept(batch);
+            }
+            projection.awaitApplied(position - 200).get();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpu = (storeCpu(threads) - cpu0) / 1e9;
+            long frames = projection.framesProjected();
+            System.out.printf(Locale.ROOT,
+                    "[projection] %d frames (%d uplinks) in %.2f s: %.0f frames/s; store threads' CPU %.2f s, %.1f µs/frame,"
+                            + " %.0f frames per CPU-second%n",
+                    frames, uplinks.size(), seconds, frames / seconds, cpu, cpu * 1e6 / frames, frames / cpu);
+            projection.close();
+            if (Boolean.getBoolean("valley.bench.crash")) {
+                // stop as a crash would, without closing the store: what start-up then replays stays on disk
+                System.out.println("[projection] crashed, leaving " + dir);
+                Runtime.getRuntime().halt(0);
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.sorted().toList()) {
+                    System.out.printf(Locale.ROOT, "[projection] %s: %.1f MB%n", f.getFileName(), Files.size(f) / 1e6);
+                }
+            }
+        } finally {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** CPU time of the whole process (the projection's thread and DuckDB's native ones) but this thread's. */
+    private static long storeCpu(ThreadMXBean threads) {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return os.getProcessCpuTime() - threads.getCurrentThreadCpuTime();
+    }
+}
