@@ -273,15 +273,21 @@ async function showFleet() {
       <td>${escape(d.space || '')}${d.role ? ' (' + escape(d.role) + ')' : ''}</td>
       <td>${d.lastSeen ? time(d.lastSeen) : 'never'}${silent ? ' — silent' : ''}</td>
       <td>${d.battery != null ? escape(d.battery) + ' %' : '—'}</td>
+      <td>${link(d)}</td>
       <td>${d.frames ?? 0}</td><td>${d.lostFrames ?? 0}</td></tr>`;
-  }).join('') || '<tr><td colspan="7" class="muted">No devices.</td></tr>';
+  }).join('') || '<tr><td colspan="8" class="muted">No devices.</td></tr>';
+}
+
+function link(d) {
+  if (d.rssi == null) return '—';
+  return `${Math.round(d.rssi)} dBm${d.snr != null ? ' / ' + Math.round(d.snr) + ' dB' : ''}`;
 }
 
 async function showDevice(id) {
   const d = await api('/devices/' + encodeURIComponent(id));
   $('#device-title').textContent = d.name || d.id;
   const health = { Id: d.id, Network: `${d.network.kind} ${d.network.id}`, Codec: d.codec, Space: d.space, Role: d.role,
-    'Last seen': time(d.lastSeen), Battery: d.battery != null ? d.battery + ' %' : '—', Frames: d.frames,
+    'Last seen': time(d.lastSeen), Battery: d.battery != null ? d.battery + ' %' : '—', 'Link quality': link(d), Frames: d.frames,
     Duplicates: d.duplicates, 'Lost frames': d.lostFrames };
   $('#device-health').innerHTML = Object.entries(health).map(([k, v]) => `<dt>${k}</dt><dd>${escape(v ?? '—')}</dd>`).join('');
   const frames = await api('/devices/' + encodeURIComponent(id) + '/frames?limit=20');

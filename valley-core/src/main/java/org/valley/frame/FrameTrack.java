@@ -73,6 +73,10 @@ public final class FrameTrack {
     private int lost;
     private long lastSeen;
     private float battery = Float.NaN;
+    // Link quality of the newest frame: its best reception. In memory only: unknown after a restart
+    // until the device's next frame.
+    private float rssi = Float.NaN;
+    private float snr = Float.NaN;
 
     /**
      * The run state of a LoRaWAN track, apart so that a Sigfox track stays small (a million
@@ -462,6 +466,36 @@ public final class FrameTrack {
 
     public void battery(float value) {
         battery = value;
+    }
+
+    /**
+     * A reception of the newest frame: the link quality becomes the best (strongest RSSI) of its
+     * receptions. {@code fresh} starts a new frame, forgetting the previous frame's receptions.
+     */
+    public void link(boolean fresh, Double receptionRssi, Double receptionSnr) {
+        if (fresh) {
+            rssi = Float.NaN;
+            snr = Float.NaN;
+        }
+        if (receptionRssi != null && (Float.isNaN(rssi) || receptionRssi > rssi)) {
+            rssi = receptionRssi.floatValue();
+            snr = receptionSnr == null ? Float.NaN : receptionSnr.floatValue();
+        }
+    }
+
+    /** The RSSI (dBm) of the newest frame's best reception, or NaN when unknown. */
+    public float rssi() {
+        return rssi;
+    }
+
+    /** The SNR (dB) of the newest frame's best reception, or NaN when unknown. */
+    public float snr() {
+        return snr;
+    }
+
+    /** The highest extended number seen, or {@link Long#MIN_VALUE} before any frame. */
+    public long highest() {
+        return high;
     }
 
     public int frames() {

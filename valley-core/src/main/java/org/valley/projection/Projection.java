@@ -416,6 +416,13 @@ public final class Projection implements AutoCloseable {
             store.reception(position, uplink, extended, r, advanced);
             pending++;
         }
+        if (extended >= 0 && extended == track.highest()) {
+            boolean fresh = outcome != FrameTrack.DUPLICATE;
+            for (Reception r : uplink.receptions()) {
+                track.link(fresh, r.rssi(), r.snr());
+                fresh = false;
+            }
+        }
         if (uplink.receptions().isEmpty() && extended >= 0 && !advanced) {
             // every delivery of a sequenced frame leaves a reception row: the store counts deliveries
             // (and so duplicates) from them after a restart; one without radio data is not shown

@@ -447,4 +447,19 @@ class FrameTrackTest {
         }
         return true;
     }
+
+    @Test
+    void link_keepsTheStrongestReceptionOfTheNewestFrame_andAFreshFrameStartsOver() {
+        assertThat(track.rssi()).isNaN();
+        track.link(true, -120.0, 3.0);
+        track.link(false, -95.5, 11.0);
+        track.link(false, -130.0, 20.0);
+        assertThat(track.rssi()).isEqualTo(-95.5f);
+        assertThat(track.snr()).isEqualTo(11.0f);
+        track.link(true, -128.0, null);
+        assertThat(track.rssi()).isEqualTo(-128.0f);
+        assertThat(track.snr()).isNaN();
+        track.link(false, null, 5.0);
+        assertThat(track.rssi()).as("a reception without RSSI says nothing").isEqualTo(-128.0f);
+    }
 }

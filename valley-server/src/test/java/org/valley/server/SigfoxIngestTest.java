@@ -105,6 +105,24 @@ class SigfoxIngestTest {
     }
 
     @Test
+    void linkQuality_isTheNewestFramesBestReception() {
+        String[] t = tenant();
+        device(t[0], t[0] + "-d", "2C", null);
+        assertThat(node.sigfox(t[1], data("2C", 10, "01", "1D2A", false).replace("-120.00", "-131.50")).status()).isEqualTo(204);
+        assertThat(node.sigfox(t[1], data("2C", 10, "01", "0B4F", true).replace("-120.00", "-98.25").replace("12.00", "21.50"))
+                .status()).isEqualTo(204);
+        JsonNode health = node.get("/api/v1/devices/" + t[0] + "-d", node.admin()).json();
+        assertThat(health.get("rssi").asDouble()).isEqualTo(-98.25);
+        assertThat(health.get("snr").asDouble()).isEqualTo(21.5);
+
+        // the next frame, heard weaker, replaces the previous frame's link quality
+        assertThat(node.sigfox(t[1], data("2C", 11, "01", "1D2A", false).replace("-120.00", "-127.00")).status()).isEqualTo(204);
+        health = node.get("/api/v1/devices/" + t[0] + "-d", node.admin()).json();
+        assertThat(health.get("rssi").asDouble()).isEqualTo(-127.0);
+        assertThat(health.get("snr").asDouble()).isEqualTo(12.0);
+    }
+
+    @Test
     void sequenceWrapsAt4096_andGapsCountAsLostFrames() {
         String[] t = tenant();
         device(t[0], t[0] + "-d", "3C", null);

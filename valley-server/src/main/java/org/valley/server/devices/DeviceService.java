@@ -44,7 +44,12 @@ public final class DeviceService {
     private static final Duration CATCH_UP = Duration.ofSeconds(10);
 
     /** A device with what the projection knows of its health. */
-    public record DeviceHealth(Device device, long lastSeen, Float battery, int frames, int duplicates, int lostFrames) {}
+    /**
+     * A device with its health; {@code rssi} and {@code snr} are the link quality of its newest frame's
+     * best reception (null when unknown).
+     */
+    public record DeviceHealth(Device device, long lastSeen, Float battery, int frames, int duplicates, int lostFrames,
+            Float rssi, Float snr) {}
 
     private final Catalog catalog;
     private final DeviceDirectory directory;
@@ -215,10 +220,15 @@ public final class DeviceService {
     public DeviceHealth health(Device d) {
         FrameTrack t = projection.track(d.tenant(), d.network().id());
         if (t == null) {
-            return new DeviceHealth(d, 0, null, 0, 0, 0);
+            return new DeviceHealth(d, 0, null, 0, 0, 0, null, null);
         }
         float battery = t.battery();
-        return new DeviceHealth(d, t.lastSeen(), Float.isNaN(battery) ? null : battery, t.frames(), t.duplicates(), t.lost());
+        return new DeviceHealth(d, t.lastSeen(), Float.isNaN(battery) ? null : battery, t.frames(), t.duplicates(), t.lost(),
+                orNull(t.rssi()), orNull(t.snr()));
+    }
+
+    private static Float orNull(float value) {
+        return Float.isNaN(value) ? null : value;
     }
 
     public List<Device> list(Principal who) {

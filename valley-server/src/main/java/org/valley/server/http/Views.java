@@ -177,6 +177,8 @@ public final class Views {
         m.put("frames", h.frames());
         m.put("duplicates", h.duplicates());
         m.put("lostFrames", h.lostFrames());
+        m.put("rssi", h.rssi());
+        m.put("snr", h.snr());
         return m;
     }
 
