@@ -26,11 +26,15 @@ import org.valley.store.embedded.EmbeddedStore;
  * The projection with its store, without HTTP or the journal: Sens'it v3 frames (1 to 3 deliveries
  * each, as {@link PipelineBench} makes them) parsed up front, then handed to a live {@link
  * Projection} writing into a real embedded store in a temporary directory, in batches as the
- * journal hands them over. Reports frames/s and the CPU time the projection's threads spent per
- * frame: the ceiling the store puts on the end-to-end rate.
+ * journal hands them over. Reports frames/s, the process's CPU time per frame (the projection's
+ * thread and DuckDB's own; the parsing is done before the clock starts) and the size of the
+ * database files: the ceiling the store puts on the end-to-end rate. With {@code
+ * -Dvalley.bench.crash=true} it stops as a crash would, without closing the store, and leaves the
+ * directory behind, to time what opening it replays.
  *
  * <pre>{@code
- * java -cp valley-bench/target/benchmarks.jar org.valley.bench.ProjectionBench [devices] [framesPerDevice] [batch]
+ * java --enable-native-access=ALL-UNNAMED -cp valley-bench/target/benchmarks.jar org.valley.bench.ProjectionBench \
+ *     [devices=10000] [framesPerDevice=30] [batch=128]
  * }</pre>
  */
 public final class ProjectionBench {
