@@ -64,7 +64,7 @@ async function route() {
     if (a.dataset.view === name) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
   try {
-    if (name === 'map') await showMap();
+    if (name === 'map') await showMap(arg && decodeURIComponent(arg));
     if (name === 'find') $('#find-form [name=kind]').focus();
     if (name === 'nap') await showNap();
     if (name === 'bookings') await showBookings();
@@ -102,10 +102,15 @@ function connectStream() {
 
 // ---------- floor map ----------
 
+// The site list, each site's document and its spaces' live states: the documents and states of all
+// sites are fetched at once, not one after the other.
 async function loadSites() {
   if (!state.sites.length) {
     const list = await api('/sites');
-    state.sites = await Promise.all(list.map(s => Array.isArray(s.buildings) ? s : api('/sites/' + encodeURIComponent(s.id))));
+    state.sites = await Promise.all(list.map(async s => {
+      const [doc] = await Promise.all([api('/sites/' + encodeURIComponent(s.id)), loadSpaces(s.id)]);
+      return doc;
+    }));
   }
   return state.sites;
 }
@@ -120,7 +125,8 @@ function floorsOf(site) {
   return (site.buildings || []).flatMap(b => (b.floors || []).map(f => ({ ...f, building: b })));
 }
 
-async function showMap() {
+async function showMap(siteId) {
+  const fresh = !state.sites.length;
   const sites = await loadSites();
   const select = $('#map-site');
   if (!sites.length) {
@@ -128,9 +134,9 @@ async function showMap() {
     return;
   }
   select.innerHTML = sites.map(s => `<option value="${escape(s.id)}">${escape(s.name || s.id)}</option>`).join('');
-  state.site = state.site && sites.find(s => s.id === state.site.id) || sites[0];
+  state.site = sites.find(s => s.id === siteId) || state.site && sites.find(s => s.id === state.site.id) || sites[0];
   select.value = state.site.id;
-  await loadSpaces(state.site.id);
+  if (!fresh) await loadSpaces(state.site.id);
   const floors = floorsOf(state.site);
   const tabs = $('#map-floors');
   tabs.innerHTML = floors.map(f => `<button type="button" role="tab" data-floor="${escape(f.id)}">${escape(f.name || f.id)}</button>`).join('');
@@ -158,9 +164,8 @@ function summary() {
 }
 
 $('#map-site').addEventListener('change', e => {
-  state.site = state.sites.find(s => s.id === e.target.value);
   state.floor = null;
-  showMap();
+  location.hash = '#/map/' + encodeURIComponent(e.target.value);
 });
 $('#map-floors').addEventListener('click', e => {
   const id = e.target.dataset && e.target.dataset.floor;
@@ -344,11 +349,17 @@ window.addEventListener('hashchange', route);
   const saved = fromUrl || localStorage.getItem('valley.key');
   if (fromUrl) history.replaceState(null, '', location.pathname + location.hash);
   if (saved) {
+    state.key = saved;
+    const view = route(); // the view's requests go out beside the key's check
     try {
       await signIn(saved);
     } catch (e) {
       state.key = null;
+      route();
+      return;
     }
+    await view;
+    return;
   }
   route();
 })();
