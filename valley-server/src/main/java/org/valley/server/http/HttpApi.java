@@ -187,7 +187,7 @@ public final class HttpApi {
 
         // The dashboard: static files (web/) and front-end libraries from WebJars; the key stays in the browser.
         r.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
-        r.get("/*").handler(StaticHandler.create("web").setIndexPage("index.html").setCachingEnabled(false));
+        r.get("/*").handler(StaticHandler.create("web").setIndexPage("index.html").setMaxAgeSeconds(300));
 
         r.route().last().handler(ctx -> problem(ctx, Problem.notFound("no endpoint " + ctx.request().method() + " "
                 + ctx.request().path())));
