@@ -36,6 +36,7 @@ final class Sandbox implements AutoCloseable {
     volatile boolean settingUp;
     // Watchdog thread only.
     long seenCall;
+    Thread seenRunner;
     long cpuAtStart;
     long wallAtStart;
     long allocatedAtStart;

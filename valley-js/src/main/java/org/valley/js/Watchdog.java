@@ -65,8 +65,12 @@ final class Watchdog implements Runnable {
         if (runner == null || !s.running) {
             return;
         }
-        if (call != s.seenCall) {
+        // A context serves one thread at a time but many threads in turn: the baseline is the CPU time
+        // of the thread running this call. Reading runner and call is not atomic, so a baseline may be
+        // taken from the previous call's thread; it is taken again when the thread seen differs.
+        if (call != s.seenCall || runner != s.seenRunner) {
             s.seenCall = call;
+            s.seenRunner = runner;
             s.cpuAtStart = cpu(runner);
             s.wallAtStart = System.nanoTime();
             s.allocatedAtStart = allocated(runner);

@@ -238,6 +238,9 @@ class SandboxTest {
             for (int t = 0; t < 8; t++) {
                 int seed = t;
                 results.add(pool.submit(() -> {
+                    // threads that have used very different amounts of CPU share the codec's contexts:
+                    // each call's limit must be measured on the CPU time of the thread running it
+                    burnCpu(seed * 40_000_000L);
                     for (int k = 0; k < 500; k++) {
                         byte[] payload = new byte[(seed + k) % 12];
                         java.util.Arrays.fill(payload, (byte) seed);
@@ -254,6 +257,21 @@ class SandboxTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** Spins until the calling thread has used {@code nanos} more CPU time. */
+    static void burnCpu(long nanos) {
+        long until = THREADS.getCurrentThreadCpuTime() + nanos;
+        long x = 0;
+        while (THREADS.getCurrentThreadCpuTime() < until) {
+            x += System.nanoTime() & 1;
+        }
+        if (x == -1) {
+            throw new AssertionError();
         }
     }
 
