@@ -1,8 +1,5 @@
 package org.valley.bench;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -192,20 +189,7 @@ final class LoadReport {
     }
 
     String markdown() {
-        String json;
-        try {
-            json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> machine = (Map<String, Object>) root.get("machine");
-        return "# Valley load report\n\n"
-                + "Machine: " + machine.get("cores") + " cores, JDK " + machine.get("jdk") + ", " + machine.get("os")
-                + ", " + machine.get("date") + ". Server and load generator share the cores.\n\n"
-                + table() + "\n"
-                + "Sustained / bare ceiling: " + root.get("sustainedOverBareCeiling") + "\n\n"
-                + "```json\n" + json + "\n```\n";
+        return ReportText.markdown("Valley load report", "Server and load generator", root, table(), "Sustained / bare ceiling: " + root.get("sustainedOverBareCeiling"));
     }
 
     /** Where reports go: next to benchmarks.jar (valley-bench/target), else ./target. */

@@ -1,8 +1,5 @@
 package org.valley.bench;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -165,19 +162,6 @@ final class MqttReport {
     }
 
     String markdown() {
-        String json;
-        try {
-            json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> machine = (Map<String, Object>) root.get("machine");
-        return "# Valley MQTT load report\n\n"
-                + "Machine: " + machine.get("cores") + " cores, JDK " + machine.get("jdk") + ", " + machine.get("os")
-                + ", " + machine.get("date") + ". Brokers and load generator share the cores.\n\n"
-                + table() + "\n"
-                + "Valley / Mosquitto: " + root.get("valleyOverMosquitto") + "\n\n"
-                + "```json\n" + json + "\n```\n";
+        return ReportText.markdown("Valley MQTT load report", "Brokers and load generator", root, table(), "Valley / Mosquitto: " + root.get("valleyOverMosquitto"));
     }
 }
