@@ -156,18 +156,11 @@ final class LoadReport {
     }
 
     void serverMetrics(Map<String, Double> metrics) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (String k : List.of("valley_journal_appended", "valley_frames_projected", "valley_decode_errors",
-                "valley_devices", "jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_sum")) {
-            if (metrics.containsKey(k)) {
-                m.put(k, metrics.get(k));
-            }
-        }
-        root.put("serverMetricsAtEnd", m);
+        root.put("serverMetricsAtEnd", ReportText.serverMetrics(metrics));
     }
 
     private static double ms(long micros) {
-        return Math.round(micros / 10.0) / 100.0;
+        return ReportText.ms(micros);
     }
 
     private String table() {

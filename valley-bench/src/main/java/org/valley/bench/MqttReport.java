@@ -126,18 +126,11 @@ final class MqttReport {
     }
 
     void serverMetrics(Map<String, Double> metrics) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (String k : List.of("valley_journal_appended", "valley_frames_projected", "valley_decode_errors",
-                "valley_devices", "jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_sum")) {
-            if (metrics.containsKey(k)) {
-                m.put(k, metrics.get(k));
-            }
-        }
-        root.put("serverMetricsAtEnd", m);
+        root.put("serverMetricsAtEnd", ReportText.serverMetrics(metrics));
     }
 
     private static double ms(long micros) {
-        return Math.round(micros / 10.0) / 100.0;
+        return ReportText.ms(micros);
     }
 
     private static double round2(double v) {

@@ -3,6 +3,8 @@ package org.valley.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The Markdown form shared by the harnesses' reports: title, machine, the phase table, a ratio, the whole report as JSON. */
@@ -29,5 +31,22 @@ final class ReportText {
                 + table + "\n"
                 + ratio + "\n\n"
                 + "```json\n" + json + "\n```\n";
+    }
+
+    /** The node's own counters at the end of a run (from its /metrics), the ones the reports show. */
+    static Map<String, Object> serverMetrics(Map<String, Double> metrics) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String k : List.of("valley_journal_appended", "valley_frames_projected", "valley_decode_errors",
+                "valley_devices", "jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_sum")) {
+            if (metrics.containsKey(k)) {
+                m.put(k, metrics.get(k));
+            }
+        }
+        return m;
+    }
+
+    /** Microseconds as milliseconds with two decimals. */
+    static double ms(long micros) {
+        return Math.round(micros / 10.0) / 100.0;
     }
 }
