@@ -79,4 +79,28 @@ final class Fleet {
         out.body(ids[d], epochSeconds, payload, seq, STATIONS[(d + station) % STATIONS.length], rssiCenti, snrCenti,
                 station > 0, random.nextBoolean());
     }
+
+    /** Frames the server holds against frames acknowledged, over every device of the fleet. */
+    record Counts(long held, long missing, long extra, int mismatched) {}
+
+    /** Compares each device's {@code frames} (from {@code GET /devices}) with what was acknowledged for it. */
+    static Counts compare(java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> devices, int count,
+            java.util.function.IntUnaryOperator acknowledged) {
+        long held = 0;
+        long missing = 0;
+        long extra = 0;
+        int mismatched = 0;
+        for (int d = 0; d < count; d++) {
+            com.fasterxml.jackson.databind.JsonNode device = devices.get(deviceId(d));
+            int frames = device == null ? 0 : device.get("frames").asInt();
+            int expected = acknowledged.applyAsInt(d);
+            held += frames;
+            if (frames != expected) {
+                mismatched++;
+                missing += Math.max(0, expected - frames);
+                extra += Math.max(0, frames - expected);
+            }
+        }
+        return new Counts(held, missing, extra, mismatched);
+    }
 }

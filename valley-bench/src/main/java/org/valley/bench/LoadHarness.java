@@ -280,22 +280,11 @@ public final class LoadHarness {
     static Durability verify(Api api, String key, Uplinks traffic, int sample) throws Exception {
         System.out.println("(d) durability check ...");
         traffic.checkIdentifiable();
-        Map<String, JsonNode> devices = api.devices(key);
-        long serverFrames = 0;
-        long missing = 0;
-        long extra = 0;
-        int mismatched = 0;
-        for (int d = 0; d < traffic.devices(); d++) {
-            JsonNode device = devices.get(Fleet.deviceId(d));
-            int held = device == null ? 0 : device.get("frames").asInt();
-            int expected = traffic.ackedFrames(d);
-            serverFrames += held;
-            if (held != expected) {
-                mismatched++;
-                missing += Math.max(0, expected - held);
-                extra += Math.max(0, held - expected);
-            }
-        }
+        Fleet.Counts counts = Fleet.compare(api.devices(key), traffic.devices(), traffic::ackedFrames);
+        long serverFrames = counts.held();
+        long missing = counts.missing();
+        long extra = counts.extra();
+        int mismatched = counts.mismatched();
         long projected = (long) (double) api.metrics().getOrDefault("valley_frames_projected", -1.0);
         SplittableRandom random = new SplittableRandom(11);
         int sampled = Math.min(sample, traffic.devices());

@@ -199,22 +199,11 @@ public final class MqttHarness {
     /** (d): every acknowledged publish is a stored frame; a sample of devices' frames are those and are decoded. */
     static Durability verify(Api api, String key, MqttTraffic traffic, int sample) throws Exception {
         System.out.println("(d) durability check ...");
-        Map<String, JsonNode> devices = api.devices(key);
-        long serverFrames = 0;
-        long missing = 0;
-        long extra = 0;
-        int mismatched = 0;
-        for (int d = 0; d < traffic.devices(); d++) {
-            JsonNode device = devices.get(Fleet.deviceId(d));
-            int held = device == null ? 0 : device.get("frames").asInt();
-            int expected = traffic.ackedFrames(d);
-            serverFrames += held;
-            if (held != expected) {
-                mismatched++;
-                missing += Math.max(0, expected - held);
-                extra += Math.max(0, held - expected);
-            }
-        }
+        Fleet.Counts counts = Fleet.compare(api.devices(key), traffic.devices(), traffic::ackedFrames);
+        long serverFrames = counts.held();
+        long missing = counts.missing();
+        long extra = counts.extra();
+        int mismatched = counts.mismatched();
         SplittableRandom random = new SplittableRandom(11);
         int sampled = Math.min(sample, traffic.devices());
         BitSet chosen = new BitSet();
