@@ -91,13 +91,25 @@ class DashboardBrowserTest {
         assertThat(r.status()).as(r.body()).isEqualTo(204);
     }
 
-    static Page open(BrowserContext context, String key, String view) {
+    /** Errors thrown by the page's JavaScript; each test checks there were none before it closes its page. */
+    static final List<String> pageErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static Page page(BrowserContext context) {
         Page page = context.newPage();
-        List<String> errors = new java.util.ArrayList<>();
-        page.onPageError(errors::add);
-        page.navigate(node.url("/?key=" + key + "#/" + view));
-        page.onClose(p -> assertThat(errors).as("JavaScript errors on the page").isEmpty());
+        pageErrors.clear();
+        page.onPageError(pageErrors::add);
         return page;
+    }
+
+    static Page open(BrowserContext context, String key, String view) {
+        Page page = page(context);
+        page.navigate(node.url("/?key=" + key + "#/" + view));
+        return page;
+    }
+
+    static void close(Page page) {
+        assertThat(pageErrors).as("JavaScript errors on the page").isEmpty();
+        page.close();
     }
 
     static Locator space(Page page, String id) {
@@ -128,7 +140,7 @@ class DashboardBrowserTest {
             page.locator("#map-floors button[data-floor='f2']").click();
             space(page, "booth").waitFor();
             assertThat(space(page, "canal").count()).isZero();
-            page.close();
+            close(page);
         }
     }
 
@@ -153,7 +165,7 @@ class DashboardBrowserTest {
             page.navigate(node.url("/#/bookings"));
             page.waitForSelector("#bookings-rows td:has-text('garonne')");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("bookings.png")));
-            page.close();
+            close(page);
         }
     }
 
@@ -176,14 +188,14 @@ class DashboardBrowserTest {
             page.navigate(node.url("/#/find"));
             page.waitForSelector("#find-form", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("find-a-room-phone.png")).setFullPage(true));
-            page.close();
+            close(page);
         }
     }
 
     @Test
     void keyboard_reachesTheViews_andAWrongKeyIsRefused() {
         try (BrowserContext context = browser.newContext()) {
-            Page page = context.newPage();
+            Page page = page(context);
             page.navigate(node.url("/"));
             page.waitForSelector("#login-form", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
             page.fill("#login-key", "not-a-key");
@@ -201,7 +213,7 @@ class DashboardBrowserTest {
             page.waitForSelector("#device-title:has-text('pir-canal')");
             page.waitForSelector("#device-charts figure");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("device.png")).setFullPage(true));
-            page.close();
+            close(page);
         }
     }
 }
