@@ -28,7 +28,8 @@ import org.valley.store.ProjectionStore;
  */
 final class EmbeddedProjectionStore implements ProjectionStore {
 
-    private static final String[] TABLES = {"frames", "receptions", "frame_meta", "decodes", "readings", "runs"};
+    private static final String[] TABLES =
+            {"frames", "receptions", "frame_meta", "decodes", "readings", "runs", "reading_devices", "reading_keys"};
     /** Deduplication keys restored per track: as many as a track remembers. */
     private static final int KEYS_PER_TRACK = 8;
 
@@ -39,6 +40,15 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     private DuckDBAppender decodes;
     private DuckDBAppender readings;
     private DuckDBAppender runs;
+    private DuckDBAppender readingDevices;
+    private DuckDBAppender readingKeys;
+    /**
+     * The number of each device and each key that has readings: a reading row holds the two
+     * numbers, not the two strings (appending a text column costs the store about twice what an
+     * integer does, and ten readings per frame made them most of its writes).
+     */
+    private final Map<String, Integer> deviceNumbers = new HashMap<>();
+    private final Map<String, Integer> keyNumbers = new HashMap<>();
     private long batch;
     private final List<Superseded> superseded = new ArrayList<>();
 
@@ -66,9 +76,22 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             decodes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "decodes");
             readings = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "readings");
             runs = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "runs");
+            readingDevices = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_devices");
+            readingKeys = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_keys");
+            loadNumbers("select device_id, no from reading_devices", deviceNumbers);
+            loadNumbers("select key, no from reading_keys", keyNumbers);
             return new Resume(applied, loadTracks(), loadKeys());
         } catch (SQLException e) {
             throw new StoreException("opening the projection store", e);
+        }
+    }
+
+    private void loadNumbers(String sql, Map<String, Integer> into) throws SQLException {
+        into.clear();
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                into.put(r.getString(1), r.getInt(2));
+            }
         }
     }
 
@@ -107,8 +130,9 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         try (Statement s = connection.createStatement();
                 ResultSet r = s.executeQuery("""
                         select d.tenant || '/' || d.network_id, arg_max(r.num, r.ts) from readings r
-                        join devices d on r.device_id = d.id
-                        where r.key = 'battery' and r.num is not null group by d.tenant, d.network_id""")) {
+                        join reading_devices n on r.device_no = n.no join devices d on n.device_id = d.id
+                        where r.key_no = (select no from reading_keys where key = 'battery') and r.num is not null
+                        group by d.tenant, d.network_id""")) {
             while (r.next()) {
                 battery.put(r.getString(1), r.getFloat(2));
             }
@@ -330,7 +354,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     @Override
     public void reading(String deviceId, long ts, String key, Object value, long extended) {
         try {
-            readings.beginRow().append(batch).append(deviceId).appendEpochMillis(ts).append(key);
+            readings.beginRow().append(batch).append(number(deviceId, deviceNumbers, readingDevices))
+                    .appendEpochMillis(ts).append(number(key, keyNumbers, readingKeys));
             switch (value) {
                 case Boolean b -> readings.append(b ? 1.0 : 0.0).appendNull().append((byte) 1);
                 case Number n -> readings.append(n.doubleValue()).appendNull().append((byte) 0);
@@ -341,6 +366,19 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         } catch (SQLException e) {
             throw new StoreException("appending a reading", e);
         }
+    }
+
+    /** The number of a device or a key, given the next free one (and recorded in this batch) when it has none. */
+    private int number(String name, Map<String, Integer> numbers, DuckDBAppender table) throws SQLException {
+        Integer known = numbers.get(name);
+        if (known != null) {
+            return known;
+        }
+        int next = numbers.size();
+        table.beginRow().append(batch).append(next).append(name).endRow();
+        numbers.put(name, next);
+        rows++;
+        return next;
     }
 
     @Override
@@ -362,6 +400,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             decodes.flush();
             readings.flush();
             runs.flush();
+            readingDevices.flush();
+            readingKeys.flush();
             boolean transaction = !superseded.isEmpty();
             if (transaction) {
                 connection.setAutoCommit(false);
@@ -412,8 +452,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         try (Statement st = connection.createStatement()) {
             st.execute("delete from decodes d using superseded s where d.tenant = s.tenant and d.network_id = s.network_id "
                     + "and d.ext = s.ext and d.batch < " + batch);
-            st.execute("delete from readings r using superseded s where r.device_id = s.device_id and r.ext = s.ext "
-                    + "and r.batch < " + batch);
+            st.execute("delete from readings r using superseded s, reading_devices n where r.device_no = n.no "
+                    + "and n.device_id = s.device_id and r.ext = s.ext and r.batch < " + batch);
         }
     }
 
@@ -477,7 +517,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     void close() {
         try {
-            for (DuckDBAppender a : new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readings, runs}) {
+            for (DuckDBAppender a : new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readings, runs, readingDevices,
+                readingKeys}) {
                 if (a != null) {
                     a.close();
                 }

@@ -79,10 +79,11 @@ final class EmbeddedQueries implements FrameQueries {
     @Override
     public List<ReadingView> readings(String deviceId, String key, Long from, Long to, int limit) {
         return query("""
-                select epoch_ms(ts), key, num, str, kind from readings
-                where device_id = ? and (? is null or key = ?)
-                  and (? is null or ts >= make_timestamp_ms(?)) and (? is null or ts < make_timestamp_ms(?))
-                order by ts desc, key limit ?""",
+                select epoch_ms(r.ts), k.key, r.num, r.str, r.kind from readings r join reading_keys k on k.no = r.key_no
+                where r.device_no = (select no from reading_devices where device_id = ?)
+                  and (? is null or r.key_no = (select no from reading_keys where key = ?))
+                  and (? is null or r.ts >= make_timestamp_ms(?)) and (? is null or r.ts < make_timestamp_ms(?))
+                order by r.ts desc, k.key limit ?""",
                 r -> new ReadingView(r.getLong(1), r.getString(2), value(r, 3)),
                 deviceId, key, key, from, from, to, to, limit);
     }
@@ -102,7 +103,8 @@ final class EmbeddedQueries implements FrameQueries {
                 select epoch_ms(time_bucket(to_milliseconds(?), ts)) b, count(*), min(num), max(num), avg(num),
                        arg_max(num, ts), arg_max(str, ts), arg_max(kind, ts)
                 from readings
-                where device_id = ? and key = ?
+                where device_no = (select no from reading_devices where device_id = ?)
+                  and key_no = (select no from reading_keys where key = ?)
                   and (? is null or ts >= make_timestamp_ms(?)) and (? is null or ts < make_timestamp_ms(?))
                 group by b order by b""",
                 r -> {

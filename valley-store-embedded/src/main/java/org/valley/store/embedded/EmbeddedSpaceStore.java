@@ -319,9 +319,10 @@ final class EmbeddedSpaceStore implements SpaceStore, AutoCloseable {
         }
         try (Connection c = reads.duplicate();
                 PreparedStatement p = c.prepareStatement("""
-                        select device_id, ext, epoch_ms(ts), key, num, str, kind from readings
-                        where device_id in (select unnest(?::varchar[])) and ts >= make_timestamp_ms(?)
-                        order by ts, device_id, ext""")) {
+                        select n.device_id, r.ext, epoch_ms(r.ts), k.key, r.num, r.str, r.kind from readings r
+                        join reading_devices n on n.no = r.device_no join reading_keys k on k.no = r.key_no
+                        where n.device_id in (select unnest(?::varchar[])) and r.ts >= make_timestamp_ms(?)
+                        order by r.ts, n.device_id, r.ext""")) {
             p.setArray(1, c.createArrayOf("VARCHAR", deviceIds.toArray()));
             p.setLong(2, from);
             try (ResultSet r = p.executeQuery()) {

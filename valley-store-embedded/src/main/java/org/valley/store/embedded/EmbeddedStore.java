@@ -39,8 +39,10 @@ public final class EmbeddedStore implements AutoCloseable {
         create table if not exists decodes(batch bigint, tenant varchar, network_id varchar, ext bigint, device_id varchar,
           codec_id varchar, codec_version integer, decoded varchar, error varchar, decoded_at timestamp_ms)""",
         """
-        create table if not exists readings(batch bigint, device_id varchar, ts timestamp_ms, key varchar,
+        create table if not exists readings(batch bigint, device_no integer, ts timestamp_ms, key_no integer,
           num double, str varchar, kind tinyint, ext bigint)""",
+        "create table if not exists reading_devices(batch bigint, no integer, device_id varchar)",
+        "create table if not exists reading_keys(batch bigint, no integer, key varchar)",
         "create table if not exists tenants(id varchar primary key, name varchar, created_at timestamp_ms)",
         "create table if not exists api_keys(hash varchar primary key, tenant varchar, role varchar, created_at timestamp_ms)",
         """
@@ -97,6 +99,7 @@ public final class EmbeddedStore implements AutoCloseable {
             for (String ddl : MIGRATIONS) {
                 s.execute(ddl);
             }
+            ReadingsMigration.apply(s);
             // the sequence number holds LoRaWAN's 32-bit frame counter since the first LoRaWAN version
             try (var r = s.executeQuery("select data_type from information_schema.columns "
                     + "where table_name = 'frames' and column_name = 'seq'")) {

@@ -44,7 +44,9 @@ class EmbeddedProjectionStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
                 Statement s = c.createStatement()) {
             s.execute("insert into frames (batch, tenant, network_id, seq, ext) values (2, 'acme', 'AB', 3, 3)");
-            s.execute("insert into readings (batch, device_id, key, num, kind, ext) values (2, 'd1', 'v', 3, 0, 3)");
+            s.execute("insert into reading_devices values (2, 1, 'd2')");
+            s.execute("insert into reading_keys values (2, 1, 'w')");
+            s.execute("insert into readings (batch, device_no, key_no, num, kind, ext) values (2, 1, 1, 3, 0, 3)");
         }
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             ProjectionStore.Resume resume = store.projection().open();
@@ -61,6 +63,67 @@ class EmbeddedProjectionStoreTest {
         }
         assertThat(count("frames")).isEqualTo(3);
         assertThat(count("readings")).isEqualTo(3);
+        assertThat(count("reading_devices")).isEqualTo(1);
+        // the numbers the unfinished batch gave are free again, and given afresh
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore p = store.projection();
+            p.open();
+            p.reading("d3", 1_763_719_200_000L, "w", 4.5, 3);
+            p.commit(300);
+            assertThat(store.queries().readings("d3", null, null, null, 10)).singleElement()
+                    .satisfies(r -> assertThat(r.key()).isEqualTo("w"))
+                    .satisfies(r -> assertThat(r.value()).isEqualTo(4.5));
+            assertThat(store.queries().readings("d2", null, null, null, 10)).isEmpty();
+            assertThat(store.queries().readings("d1", "v", null, null, 10)).hasSize(3);
+            assertThat(store.queries().readings("d1", "w", null, null, 10)).isEmpty();
+        }
+    }
+
+    /** A store whose readings named their device and key as text, as the first versions wrote them. */
+    @Test
+    void open_storeWithTextReadings_numbersDevicesAndKeys_andReadsTheSameReadings() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
+                Statement s = c.createStatement()) {
+            s.execute("""
+                    create table readings(batch bigint, device_id varchar, ts timestamp_ms, key varchar,
+                      num double, str varchar, kind tinyint, ext bigint)""");
+            s.execute("""
+                    insert into readings values
+                      (1, 'desk-1', make_timestamp_ms(1000), 'occupied', 1, null, 1, 7),
+                      (1, 'desk-1', make_timestamp_ms(1000), 'battery', 93, null, 0, 7),
+                      (1, 'desk-2', make_timestamp_ms(2000), 'mode', null, 'standby', 2, 3),
+                      (2, 'desk-1', make_timestamp_ms(3000), 'battery', 92, null, 0, 8)""");
+            s.execute("create table meta(k varchar primary key, v bigint)");
+            s.execute("insert into meta values ('batch', 2), ('applied', 400)");
+        }
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            store.projection().open();
+            assertThat(store.queries().readings("desk-1", null, null, null, 10))
+                    .extracting(r -> r.ts() + " " + r.key() + "=" + r.value())
+                    .containsExactly("3000 battery=92.0", "1000 battery=93.0", "1000 occupied=true");
+            assertThat(store.queries().readings("desk-2", "mode", null, null, 10)).singleElement()
+                    .satisfies(r -> assertThat(r.value()).isEqualTo("standby"));
+            assertThat(store.queries().aggregate("desk-1", "battery", 10_000, null, null)).singleElement()
+                    .satisfies(b -> assertThat(b.count()).isEqualTo(2))
+                    .satisfies(b -> assertThat(b.avg()).isEqualTo(92.5));
+            // a new reading of a known device and a new key takes the numbers after the migrated ones
+            store.projection().reading("desk-2", 4000, "battery", 80, 4);
+            store.projection().reading("desk-3", 4000, "light", 12, 1);
+            store.projection().commit(0);
+            assertThat(store.queries().readings("desk-2", "battery", null, null, 10)).singleElement()
+                    .satisfies(r -> assertThat(r.value()).isEqualTo(80.0));
+            assertThat(store.queries().readings("desk-3", null, null, null, 10)).singleElement()
+                    .satisfies(r -> assertThat(r.key()).isEqualTo("light"));
+        }
+        assertThat(count("reading_devices")).isEqualTo(3);
+        assertThat(count("reading_keys")).isEqualTo(4);
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select count(*) from information_schema.columns "
+                        + "where table_name = 'readings' and column_name in ('device_id', 'key')")) {
+            r.next();
+            assertThat(r.getLong(1)).isZero();
+        }
     }
 
     /** A store written by the first version: frames had a 32-bit seq and none of the LoRaWAN columns. */
@@ -121,7 +184,8 @@ class EmbeddedProjectionStoreTest {
                 Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("""
                         select 'decode ' || ext || ' v' || codec_version || ' ' || decoded from decodes
-                        union all select 'reading ' || ext || ' ' || key || '=' || num from readings order by 1""")) {
+                        union all select 'reading ' || ext || ' ' || key || '=' || num from readings join reading_keys on no = key_no
+                        order by 1""")) {
             List<String> out = new java.util.ArrayList<>();
             while (r.next()) {
                 out.add(r.getString(1));
@@ -167,7 +231,7 @@ class EmbeddedProjectionStoreTest {
                 Statement s = c.createStatement()) {
             s.execute("insert into decodes (batch, tenant, network_id, ext, device_id, codec_version, decoded) "
                     + "values (2, 'acme', 'AB', 0, 'd1', 2, '{\"v\":10.0}')");
-            s.execute("insert into readings (batch, device_id, key, num, kind, ext) values (2, 'd1', 'v', 10, 0, 0)");
+            s.execute("insert into readings (batch, device_no, key_no, num, kind, ext) values (2, 0, 0, 10, 0, 0)");
         }
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             store.projection().open();
