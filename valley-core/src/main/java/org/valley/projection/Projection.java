@@ -33,8 +33,13 @@ import org.valley.store.ProjectionStore.TrackState;
  *
  * <p>The journal hands over each durable batch; tasks from the API (claiming a newly registered
  * device's frames) go through the same queue, so they are ordered with the frames around them. The
- * queue is bounded: when the store falls behind, the journal's writer waits here, the journal's own
- * queue fills, and the edge answers 503 — back-pressure instead of unbounded memory.
+ * queue is bounded. Without a journal to read from ({@link #catchUpFrom}), a full queue makes the
+ * journal's writer wait here, the journal's own queue fills, and the edge answers 503. With one, a
+ * batch that finds the queue full is not held at all: the projection notes that it is behind, and
+ * once it has applied what the queue held it reads the entries it missed from the journal on disk
+ * until it meets the live ones again. Acknowledgements then never wait for the store (a pause of
+ * the store, such as a checkpoint, no longer stops them), memory stays bounded, and how far the
+ * projection may lag is bounded by the edge in journal bytes.
  *
  * <p>The bound counts uplinks, not batches (tasks and readers' waiters take no room: the API calls
  * that make them are few and bounded by the HTTP server, and a reader is never refused). The journal's batches
@@ -62,6 +67,22 @@ public final class Projection implements AutoCloseable {
     public record Entry(long position, Uplink uplink) {}
 
     private record Waiter(long position, CompletableFuture<Long> future) {}
+
+    /** Reads the journal's durable entries from a position on (that entry included), in order. */
+    @FunctionalInterface
+    public interface JournalSource {
+        void read(long from, org.valley.journal.RecordConsumer consumer) throws java.io.IOException;
+    }
+
+    /** Queued when a batch found the queue full: from here on the projection reads the journal itself. */
+    private static final Object CATCH_UP = new Object();
+
+    /** Thrown through a journal read to stop it when the projection closes. */
+    private static final class Stopped extends java.io.IOException {
+        Stopped() {
+            super("the projection is closing");
+        }
+    }
 
     /** A durable batch in the queue, with the permits it holds (its size, at most the capacity). */
     private record Batch(List<Entry> entries, int permits) {}
@@ -91,6 +112,16 @@ public final class Projection implements AutoCloseable {
     /** The journal position of the entry being applied (projection thread only). */
     private long applying;
     private long lastCommit;
+    private volatile JournalSource source;
+    /** Guards {@link #behind} and {@link #missedUpTo} between the journal's writer and the projection. */
+    private final Object behindLock = new Object();
+    /** True from a batch that found the queue full until the projection has read every entry it missed. */
+    private boolean behind;
+    /** The position of the last entry handed over while behind, not queued. */
+    private long missedUpTo = -1;
+    private final AtomicLong catchUps = new AtomicLong();
+    /** Queue items set aside during a catch-up (projection thread only). */
+    private final List<Object> deferred = new ArrayList<>();
 
     public Projection(ProjectionStore store, DeviceDirectory devices, CodecCatalog codecs, InstantSource clock,
             int queueCapacity, long commitIntervalMillis) {
@@ -156,6 +187,14 @@ public final class Projection implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Lets the projection read the journal when its queue is full, instead of making the journal's
+     * writer wait. Set before {@link #start}.
+     */
+    public void catchUpFrom(JournalSource journal) {
+        this.source = journal;
+    }
+
     /** Adds a listener of the frames decoded from now on. */
     public void addListener(DecodedListener listener) {
         listeners.add((device, frame, time, values) -> listener.decoded(device, time, values));
@@ -180,6 +219,21 @@ public final class Projection implements AutoCloseable {
      */
     public void accept(List<Entry> batch) {
         int permits = Math.max(1, Math.min(batch.size(), capacity));
+        if (source != null) {
+            synchronized (behindLock) {
+                if (!behind && room.tryAcquire(permits)) {
+                    queue.add(new Batch(batch, permits));
+                    return;
+                }
+                if (!behind) {
+                    behind = true;
+                    catchUps.incrementAndGet();
+                    queue.add(CATCH_UP);
+                }
+                missedUpTo = batch.get(batch.size() - 1).position();
+            }
+            return;
+        }
         try {
             room.acquire(permits);
             queue.add(new Batch(batch, permits));
@@ -292,7 +346,19 @@ public final class Projection implements AutoCloseable {
                     drained.add(first);
                     queue.drainTo(drained, 255);
                     int permits = 0;
-                    for (Object item : drained) {
+                    for (int i = 0; i < drained.size(); i++) {
+                        Object item = drained.get(i);
+                        if (item == CATCH_UP) {
+                            // what came after the marker waits for the catch-up, in order, with what comes meanwhile
+                            deferred.addAll(drained.subList(i + 1, drained.size()));
+                            catchUp();
+                            for (Object later : deferred) {
+                                handle(later);
+                                permits += later instanceof Batch b ? b.permits() : 0;
+                            }
+                            deferred.clear();
+                            break;
+                        }
                         handle(item);
                         permits += item instanceof Batch b ? b.permits() : 0;
                     }
@@ -320,7 +386,10 @@ public final class Projection implements AutoCloseable {
             case Batch batch -> {
                 live = true;
                 for (Entry e : batch.entries()) {
-                    apply(e.position(), e.uplink());
+                    // after a catch-up, the first live batches may hold entries it already read from the journal
+                    if (e.position() > pendingPosition) {
+                        apply(e.position(), e.uplink());
+                    }
                 }
                 live = false;
             }
@@ -333,6 +402,76 @@ public final class Projection implements AutoCloseable {
                 }
             }
             default -> throw new IllegalStateException("unexpected item " + item);
+        }
+    }
+
+    /**
+     * Reads from the journal every entry after the last one applied, up to the journal's end, again
+     * and again until no entry handed over meanwhile was missed; then the queue takes over. Readers'
+     * waiters and tasks queued meanwhile are served between entries, and commits follow the usual
+     * interval, so a reader is not held until the projection has caught up.
+     */
+    private void catchUp() {
+        live = true;
+        int[] sinceService = {0};
+        try {
+            while (running) {
+                try {
+                    source.read(Math.max(0, pendingPosition), (position, uplink) -> {
+                        if (!running) {
+                            throw new Stopped();
+                        }
+                        if (position > pendingPosition) {
+                            apply(position, uplink);
+                            if (++sinceService[0] == 256) {
+                                sinceService[0] = 0;
+                                serviceWhileBehind();
+                            }
+                        }
+                    });
+                } catch (Stopped e) {
+                    return; // closing: what is applied is committed by the thread's last commit, the rest replays at start-up
+                } catch (java.io.IOException | RuntimeException e) {
+                    LOG.log(Level.ERROR, "reading the journal to catch up from position " + pendingPosition
+                            + " failed; trying again in a second", e);
+                    pause(1000);
+                    continue;
+                }
+                synchronized (behindLock) {
+                    if (missedUpTo <= pendingPosition) {
+                        behind = false;
+                        return;
+                    }
+                }
+            }
+        } finally {
+            live = false;
+        }
+    }
+
+    /**
+     * While catching up: answers readers queued meanwhile and commits on the usual terms; tasks wait
+     * for the end of the catch-up, in order.
+     */
+    private void serviceWhileBehind() {
+        Object item;
+        while ((item = queue.poll()) != null) {
+            if (item instanceof Waiter) {
+                handle(item);
+            } else {
+                deferred.add(item);
+            }
+        }
+        if (!waiters.isEmpty() || clock.millis() - lastCommit >= commitIntervalMillis || pending >= 50_000) {
+            commit();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -586,6 +725,11 @@ public final class Projection implements AutoCloseable {
     /** Uplinks (and tasks) waiting for the projection. */
     public int queueDepth() {
         return capacity - room.availablePermits();
+    }
+
+    /** How many times a full queue sent the projection to read the journal itself. */
+    public long catchUps() {
+        return catchUps.get();
     }
 
     @Override

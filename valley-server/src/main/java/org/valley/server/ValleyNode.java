@@ -147,6 +147,7 @@ public final class ValleyNode implements AutoCloseable {
             lastDurable.set(position);
         });
         projection.replayDone();
+        projection.catchUpFrom(journal::replay);
         projection.start();
         LOG.info("recovered: {} journal entries replayed, {} devices, journal at {}", replayed.get(), directory.size(),
                 journal.endPosition());
@@ -154,7 +155,7 @@ public final class ValleyNode implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
         DeviceService devices = new DeviceService(store.catalog(), directory, tenancy, codecs, projection,
                 store.queries(), lastDurable::get, clock);
-        Ingestion ingestion = new Ingestion(journal, vertx);
+        Ingestion ingestion = new Ingestion(journal, vertx, projection::appliedPosition, config.projectionLag());
         SigfoxIngest sigfox = new SigfoxIngest(ingestion, devices, clock, vertx);
         HttpIngest http = new HttpIngest(ingestion, directory, clock);
         MqttService mqtt = new MqttService(tenancy, directory, ingestion, clock);
@@ -178,6 +179,8 @@ public final class ValleyNode implements AutoCloseable {
         Gauge.builder("valley_journal_queue_depth", journal, j -> j.stats().queueDepth()).register(metrics);
         Gauge.builder("valley_journal_appended", journal, j -> j.stats().appended()).register(metrics);
         Gauge.builder("valley_projection_queue_depth", projection, Projection::queueDepth).register(metrics);
+        Gauge.builder("valley_projection_lag_bytes", ingestion, Ingestion::lag).register(metrics);
+        Gauge.builder("valley_projection_catch_ups", projection, Projection::catchUps).register(metrics);
         Gauge.builder("valley_frames_projected", projection, Projection::framesProjected).register(metrics);
         Gauge.builder("valley_decode_errors", projection, Projection::decodeErrors).register(metrics);
         Gauge.builder("valley_devices", directory, DeviceDirectory::size).register(metrics);
@@ -195,7 +198,7 @@ public final class ValleyNode implements AutoCloseable {
         HttpApi.Health health = new HttpApi.Health() {
             @Override
             public boolean ready() {
-                return projection.queueDepth() < config.projectionQueue();
+                return ingestion.lag() <= config.projectionLag();
             }
 
             @Override

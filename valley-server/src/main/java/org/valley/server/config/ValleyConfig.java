@@ -25,15 +25,17 @@ import org.valley.journal.JournalConfig;
  * @param ingestBodyLimit largest network callback body in bytes ({@code ingest-body-limit}, 16384)
  * @param apiBodyLimit largest API body in bytes ({@code api-body-limit}, 1048576)
  * @param commitInterval how often the projection commits to the store ({@code commit-interval}, PT0.2S)
- * @param projectionQueue uplinks waiting for the projection ({@code projection-queue}, 65536, as many as
- *     the journal's queue holds): when full, the journal's writer waits, its queue fills, and the edge
- *     answers 503
+ * @param projectionQueue uplinks held in memory for the projection ({@code projection-queue}, 65536, as
+ *     many as the journal's queue holds): when full, the projection reads what it missed from the
+ *     journal on disk instead, and acknowledgements do not wait for it
  * @param journal the journal's settings ({@code journal.queue-capacity}, {@code journal.max-batch},
  *     {@code journal.segment-bytes}, {@code journal.fsync})
  * @param noopEndpoint answer {@code POST /ingest/noop} with 204, for measuring the HTTP ceiling
  *     ({@code noop-endpoint}, false)
  * @param mqttPort the MQTT port ({@code mqtt-port}, default 1883; 0 for any free port)
  * @param codecCpuTime CPU time one call of a JavaScript codec may use ({@code codec-cpu-time}, PT0.05S)
+ * @param projectionLag how far, in journal bytes, the projection may fall behind the journal before the
+ *     edge answers 503 ({@code projection-lag}, 268435456: about a million Sigfox callbacks)
  */
 public record ValleyConfig(
         String host,
@@ -48,21 +50,25 @@ public record ValleyConfig(
         JournalConfig journal,
         boolean noopEndpoint,
         int mqttPort,
-        Duration codecCpuTime) {
+        Duration codecCpuTime,
+        long projectionLag) {
 
     private static final Set<String> KEYS = Set.of("host", "port", "data", "public-url", "event-loops",
             "ingest-body-limit", "api-body-limit", "commit-interval", "projection-queue", "journal", "noop-endpoint",
-            "mqtt-port", "codec-cpu-time");
+            "mqtt-port", "codec-cpu-time", "projection-lag");
 
     /** The CPU time one call of a JavaScript codec may use unless {@code codec-cpu-time} says otherwise. */
     public static final Duration CODEC_CPU_TIME = Duration.ofMillis(50);
+
+    /** How far the projection may lag, in journal bytes, unless {@code projection-lag} says otherwise. */
+    public static final long PROJECTION_LAG = 256L << 20;
 
     /** A configuration with the default codec CPU time. */
     public ValleyConfig(String host, int port, Path dataDir, String publicUrl, int eventLoops, long ingestBodyLimit,
             long apiBodyLimit, Duration commitInterval, int projectionQueue, JournalConfig journal,
             boolean noopEndpoint, int mqttPort) {
         this(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit, commitInterval,
-                projectionQueue, journal, noopEndpoint, mqttPort, CODEC_CPU_TIME);
+                projectionQueue, journal, noopEndpoint, mqttPort, CODEC_CPU_TIME, PROJECTION_LAG);
     }
 
     public ValleyConfig {
@@ -93,6 +99,9 @@ public record ValleyConfig(
         if (projectionQueue < 1) {
             throw new IllegalArgumentException("projection-queue must be at least 1, got " + projectionQueue);
         }
+        if (projectionLag < 4096) {
+            throw new IllegalArgumentException("projection-lag must be at least 4096 bytes, got " + projectionLag);
+        }
     }
 
     public static ValleyConfig defaults() {
@@ -107,22 +116,22 @@ public record ValleyConfig(
 
     public ValleyConfig withPort(int value) {
         return new ValleyConfig(host, value, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime);
+                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag);
     }
 
     public ValleyConfig withDataDir(Path value) {
         return new ValleyConfig(host, port, value, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime);
+                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag);
     }
 
     public ValleyConfig withNoopEndpoint(boolean value) {
         return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, value, mqttPort, codecCpuTime);
+                commitInterval, projectionQueue, journal, value, mqttPort, codecCpuTime, projectionLag);
     }
 
     public ValleyConfig withMqttPort(int value) {
         return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint, value, codecCpuTime);
+                commitInterval, projectionQueue, journal, noopEndpoint, value, codecCpuTime, projectionLag);
     }
 
     /** Reads a JSON configuration file over the defaults; unknown keys are refused by name. */
@@ -160,7 +169,8 @@ public record ValleyConfig(
                 j,
                 root.path("noop-endpoint").asBoolean(d.noopEndpoint()),
                 root.path("mqtt-port").asInt(d.mqttPort()),
-                duration(root, "codec-cpu-time", d.codecCpuTime()));
+                duration(root, "codec-cpu-time", d.codecCpuTime()),
+                root.path("projection-lag").asLong(d.projectionLag()));
     }
 
     private static Duration duration(JsonNode root, String key, Duration fallback) {
