@@ -124,11 +124,13 @@ final class LoadReport {
         m.put("periodsOf250msWithoutDurableUplinks", sampler.stalls());
         m.put("maxJournalQueueDepth", sampler.maxJournalQueue());
         m.put("maxProjectionQueueDepth", sampler.maxProjectionQueue());
-        m.put("timelineDurablePer250msSlashProjectionQueue", sampler.timeline());
+        m.put("maxProjectionLagBytes", sampler.maxLag());
+        m.put("timelineDurableSlashProjectedSlashQueueSlashLagKBPer250ms", sampler.timeline());
         root.put("metricsTimeline_" + phase, m);
         stallLines.append(String.format(Locale.ROOT, "(%s) 250 ms periods with nothing made durable: %d; max journal queue %.0f,"
-                + " max projection queue %.0f%n  durable/250ms / projection queue: %s%n", phase, sampler.stalls(),
-                sampler.maxJournalQueue(), sampler.maxProjectionQueue(), sampler.timeline()));
+                + " max projection queue %.0f, max projection lag %.1f MB%n"
+                + "  per 250 ms, durable / projected / projection queue / lag KB: %s%n", phase, sampler.stalls(),
+                sampler.maxJournalQueue(), sampler.maxProjectionQueue(), sampler.maxLag() / 1e6, sampler.timeline()));
     }
 
     void ratio(double sustainedOverBare) {

@@ -12,8 +12,9 @@ import java.util.Map;
  */
 final class MetricsSampler implements AutoCloseable {
 
-    /** One sample: time since start, durable and projected counts, queue depths. */
-    record Sample(long millis, double appended, double projected, double journalQueue, double projectionQueue) {}
+    /** One sample: time since start, durable and projected counts, queue depths, the projection's lag in journal bytes. */
+    record Sample(long millis, double appended, double projected, double journalQueue, double projectionQueue,
+            double lag) {}
 
     private final Api api;
     private final long periodMillis;
@@ -35,7 +36,8 @@ final class MetricsSampler implements AutoCloseable {
                 synchronized (samples) {
                     samples.add(new Sample((System.nanoTime() - start) / 1_000_000, m.getOrDefault("valley_journal_appended", 0.0),
                             m.getOrDefault("valley_frames_projected", 0.0), m.getOrDefault("valley_journal_queue_depth", 0.0),
-                            m.getOrDefault("valley_projection_queue_depth", 0.0)));
+                            m.getOrDefault("valley_projection_queue_depth", 0.0),
+                            m.getOrDefault("valley_projection_lag_bytes", 0.0)));
                 }
                 Thread.sleep(periodMillis);
             } catch (InterruptedException e) {
@@ -79,13 +81,22 @@ final class MetricsSampler implements AutoCloseable {
         return samples().stream().mapToDouble(Sample::journalQueue).max().orElse(0);
     }
 
-    /** A compact timeline: uplinks made durable per period, and the projection queue depth. */
+    double maxLag() {
+        return samples().stream().mapToDouble(Sample::lag).max().orElse(0);
+    }
+
+    /**
+     * A compact timeline: per period, uplinks made durable / uplinks the projection applied / its
+     * queue depth / its lag behind the journal in KB.
+     */
     String timeline() {
         List<Sample> s = samples();
         StringBuilder out = new StringBuilder();
         for (int i = 1; i < s.size(); i++) {
-            out.append(String.format(Locale.ROOT, "%s%.0f/%.0f", i > 1 ? " " : "", s.get(i).appended() - s.get(i - 1).appended(),
-                    s.get(i).projectionQueue()));
+            Sample a = s.get(i - 1);
+            Sample b = s.get(i);
+            out.append(String.format(Locale.ROOT, "%s%.0f/%.0f/%.0f/%.0f", i > 1 ? " " : "", b.appended() - a.appended(),
+                    b.projected() - a.projected(), b.projectionQueue(), b.lag() / 1024));
         }
         return out.toString();
     }

@@ -37,7 +37,8 @@ final class ReportText {
     static Map<String, Object> serverMetrics(Map<String, Double> metrics) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (String k : List.of("valley_journal_appended", "valley_frames_projected", "valley_decode_errors",
-                "valley_devices", "jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_sum")) {
+                "valley_devices", "valley_projection_catch_ups", "valley_projection_lag_bytes", "jvm_gc_pause_seconds_count",
+                "jvm_gc_pause_seconds_sum")) {
             if (metrics.containsKey(k)) {
                 m.put(k, metrics.get(k));
             }
