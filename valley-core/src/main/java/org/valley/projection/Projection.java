@@ -271,9 +271,12 @@ public final class Projection implements AutoCloseable {
     /** Decodes again, with the device's current codec, every stored frame of a newly registered device. */
     public CompletableFuture<Void> claim(Device device) {
         return submit(() -> {
+            FrameTrack track = track(device.tenant(), device.network().id());
+            if (track == null) {
+                return; // nothing was ever received from the network id: nothing to claim, no store query
+            }
             commit();
             List<StoredFrame> stored = store.frames(device.tenant(), device.network().id());
-            FrameTrack track = track(device.tenant(), device.network().id());
             for (StoredFrame f : stored) {
                 decode(device, f.extended(), f.time(), f.payload(), f.fPort(), f.kind(), track);
             }
