@@ -54,14 +54,22 @@ final class Api {
         registerDevices(key, tenant, codec, n, parallel, d -> Map.of("kind", "sigfox", "id", Fleet.sigfoxId(d)));
     }
 
-    /** Registers devices 0..n-1 ({@link Fleet#deviceId}) bound to {@code network.apply(d)}, with {@code codec}. */
+    /** Devices per registration request: the API takes an array and stores it in one transaction. */
+    private static final int DEVICES_PER_REQUEST = 1_000;
+
+    /**
+     * Registers devices 0..n-1 ({@link Fleet#deviceId}) bound to {@code network.apply(d)}, with {@code
+     * codec}, in arrays of {@value #DEVICES_PER_REQUEST}, up to {@code parallel} requests at a time.
+     */
     void registerDevices(String key, String tenant, String codec, int n, int parallel,
             java.util.function.IntFunction<Map<String, Object>> network) throws IOException, InterruptedException {
         Semaphore permits = new Semaphore(parallel);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int d = 0; d < n && failure.get() == null; d++) {
-            Map<String, Object> body = Map.of("id", Fleet.deviceId(d), "tenant", tenant, "codec", codec,
-                    "network", network.apply(d));
+        for (int from = 0; from < n && failure.get() == null; from += DEVICES_PER_REQUEST) {
+            java.util.List<Map<String, Object>> body = new java.util.ArrayList<>();
+            for (int d = from; d < Math.min(n, from + DEVICES_PER_REQUEST); d++) {
+                body.add(Map.of("id", Fleet.deviceId(d), "tenant", tenant, "codec", codec, "network", network.apply(d)));
+            }
             HttpRequest request = request(key, "/api/v1/devices")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                     .header("content-type", "application/json").build();
@@ -71,7 +79,7 @@ final class Api {
                 if (e != null) {
                     failure.compareAndSet(null, e);
                 } else if (r.statusCode() != 201) {
-                    failure.compareAndSet(null, new IOException("registering a device answered " + r.statusCode() + ": " + r.body()));
+                    failure.compareAndSet(null, new IOException("registering devices answered " + r.statusCode() + ": " + r.body()));
                 }
                 permits.release();
             });

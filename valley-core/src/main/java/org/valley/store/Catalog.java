@@ -56,6 +56,9 @@ public interface Catalog {
 
     void putDevice(Device device);
 
+    /** Stores new devices all together: all of them or, on failure, none. */
+    void putDevices(List<Device> devices);
+
     void deleteDevice(String id);
 
     List<Downlink> downlinks(String deviceId);

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +123,62 @@ public final class DeviceService {
         awaitQuietly(projection.claim(device));
         bindings.changed(null, device);
         return device;
+    }
+
+    /** The most devices one request may register. */
+    public static final int MAX_BATCH = 10_000;
+
+    /**
+     * Registers many devices at once, all or none: each element is checked as {@link #create} checks
+     * one (a refusal names the element, as in {@code [3].network.id}), then they are stored in one
+     * transaction, and each claims the frames already received from its network id.
+     */
+    public List<Device> createAll(Principal who, JsonNode array) {
+        if (array.isEmpty() || array.size() > MAX_BATCH) {
+            throw Problem.invalid("[]", "the array must hold 1 to " + MAX_BATCH + " devices, got " + array.size());
+        }
+        List<Device> devices = new ArrayList<>(array.size());
+        Set<String> ids = new HashSet<>();
+        Set<String> networkIds = new HashSet<>();
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode body = array.get(i);
+            try {
+                if (!body.isObject()) {
+                    throw Problem.invalid("", "each element must be a device object");
+                }
+                String id = Fields.id(body, "id");
+                Device device = read(id, tenancy.actingTenant(who, Fields.optionalString(body, "tenant")), body);
+                bindings.check(device);
+                if (!ids.add(id)) {
+                    throw Problem.conflict("id", "device '" + id + "' appears more than once in the array");
+                }
+                if (!networkIds.add(device.network().id())) {
+                    throw Problem.conflict("network.id", device.network().kind() + " id " + device.network().id()
+                            + " appears more than once in the array");
+                }
+                devices.add(device);
+            } catch (Problem p) {
+                throw p.at("[" + i + "]");
+            }
+        }
+        synchronized (this) {
+            for (int i = 0; i < devices.size(); i++) {
+                Device device = devices.get(i);
+                try {
+                    if (directory.byId(device.id()) != null) {
+                        throw Problem.conflict("id", "device '" + device.id() + "' already exists");
+                    }
+                    requireFreeNetworkId(device, null);
+                } catch (Problem p) {
+                    throw p.at("[" + i + "]");
+                }
+            }
+            catalog.putDevices(devices);
+            devices.forEach(directory::put);
+        }
+        awaitQuietly(CompletableFuture.allOf(devices.stream().map(projection::claim).toArray(CompletableFuture[]::new)));
+        devices.forEach(d -> bindings.changed(null, d));
+        return devices;
     }
 
     /** Changes a device's name, codec or binding; the network identity stays. */

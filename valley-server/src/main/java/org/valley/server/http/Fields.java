@@ -18,6 +18,15 @@ public final class Fields {
 
     /** Parses a JSON object body. */
     public static JsonNode object(byte[] body) {
+        JsonNode node = objectOrArray(body);
+        if (!node.isObject()) {
+            throw Problem.malformed("the body must be a JSON object");
+        }
+        return node;
+    }
+
+    /** A body that is one JSON object or an array (of objects, checked by the caller). */
+    public static JsonNode objectOrArray(byte[] body) {
         if (body == null || body.length == 0) {
             throw Problem.malformed("a JSON object body is required");
         }
@@ -28,8 +37,8 @@ public final class Fields {
             String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
             throw Problem.malformed("the body is not valid JSON: " + message);
         }
-        if (node == null || !node.isObject()) {
-            throw Problem.malformed("the body must be a JSON object");
+        if (node == null || !(node.isObject() || node.isArray())) {
+            throw Problem.malformed("the body must be a JSON object or an array of them");
         }
         return node;
     }

@@ -133,8 +133,13 @@ public final class HttpApi {
                 () -> Views.selfTest(c.selfTest(principal(ctx), ctx.pathParam("id")))));
 
         DeviceService d = p.devices();
-        r.post("/api/v1/devices").handler(ctx -> blocking(ctx, 201,
-                () -> Views.deviceWithHealth(d.health(d.create(principal(ctx), Fields.object(bodyBytes(ctx)))))));
+        r.post("/api/v1/devices").handler(ctx -> blocking(ctx, 201, () -> {
+            JsonNode body = Fields.objectOrArray(bodyBytes(ctx));
+            if (body.isArray()) {
+                return d.createAll(principal(ctx), body).stream().map(Views::device).toList();
+            }
+            return Views.deviceWithHealth(d.health(d.create(principal(ctx), body)));
+        }));
         r.get("/api/v1/devices").handler(ctx -> blocking(ctx, 200,
                 () -> d.healthOfAll(principal(ctx)).stream().map(Views::deviceWithHealth).toList()));
         r.get("/api/v1/devices/:id").handler(ctx -> blocking(ctx, 200,

@@ -21,6 +21,15 @@ public final class Problem extends RuntimeException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /**
+     * The same problem about an element of an array body: its field is named under the element's
+     * path ({@code [3].network.id}), and so is its detail.
+     */
+    public Problem at(String element) {
+        String path = field == null || field.isEmpty() ? element : element + "." + field;
+        return new Problem(status, type, title, element + ": " + getMessage(), path, retryAfterSeconds);
+    }
+
     /** 400: a field breaks a rule; {@code detail} says which rule. */
     public static Problem invalid(String field, String detail) {
         return new Problem(400, "invalid-field", "Invalid field", detail, field, null);

@@ -1,10 +1,12 @@
 package org.valley.store.embedded;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import org.valley.codec.CodecDefinition;
 import org.valley.device.Device;
@@ -120,6 +122,50 @@ final class EmbeddedCatalog implements Catalog {
         update("insert or replace into devices values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 d.id(), d.name(), d.tenant(), d.network().kind(), d.network().id(), d.codec(), d.space(), d.role(),
                 d.roleKey(), d.createdAt());
+    }
+
+    /** Devices per insert statement when storing many: one statement per row costs a statement's overhead each. */
+    private static final int DEVICES_PER_STATEMENT = 256;
+
+    @Override
+    public synchronized void putDevices(List<Device> devices) {
+        try {
+            connection.setAutoCommit(false);
+            for (int from = 0; from < devices.size(); from += DEVICES_PER_STATEMENT) {
+                List<Device> chunk = devices.subList(from, Math.min(devices.size(), from + DEVICES_PER_STATEMENT));
+                String rows = String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                try (PreparedStatement p = connection.prepareStatement("insert or replace into devices values " + rows)) {
+                    int i = 0;
+                    for (Device d : chunk) {
+                        p.setString(++i, d.id());
+                        p.setString(++i, d.name());
+                        p.setString(++i, d.tenant());
+                        p.setString(++i, d.network().kind());
+                        p.setString(++i, d.network().id());
+                        p.setString(++i, d.codec());
+                        p.setString(++i, d.space());
+                        p.setString(++i, d.role());
+                        p.setString(++i, d.roleKey());
+                        p.setTimestamp(++i, Timestamp.from(d.createdAt()));
+                    }
+                    p.executeUpdate();
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new StoreException("storing " + devices.size() + " devices", e);
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException e) {
+                // the connection reports its own state on the next use
+            }
+        }
     }
 
     @Override
