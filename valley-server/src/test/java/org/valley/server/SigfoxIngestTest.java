@@ -85,6 +85,22 @@ class SigfoxIngestTest {
     }
 
     @Test
+    void deletedIntegration_itsKeyIsRefused_evenRightAfterItWasUsed() {
+        String[] t = tenant();
+        String id = sigfoxId();
+        device(t[0], t[0] + "-d", id, null);
+        assertThat(node.sigfox(t[1], data(id, 1, "01", "1D2A", false)).status()).isEqualTo(204);
+        String integration = node.get("/api/v1/integrations", node.admin()).json().findParents("tenant").stream()
+                .filter(i -> i.get("tenant").asText().equals(t[0])).findFirst().orElseThrow().get("id").asText();
+
+        assertThat(node.send("DELETE", "/api/v1/integrations/" + integration, node.admin(), null).status()).isEqualTo(204);
+
+        TestNode.Response refused = node.sigfox(t[1], data(id, 2, "02", "1D2A", false));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(401);
+        assertThat(frames(t[0] + "-d")).hasSize(1);
+    }
+
+    @Test
     void callbacksFromThreeStations_areOneFrameWithThreeReceptions() {
         String[] t = tenant();
         device(t[0], t[0] + "-d", "2B", null);

@@ -64,6 +64,12 @@ public final class Tenancy {
     private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
     private final Map<String, Integration> integrations = new ConcurrentHashMap<>();
     private final Map<String, Integration> integrationsByKey = new ConcurrentHashMap<>();
+    /**
+     * Integrations by the plain key of a callback that named them: hashing the key of every callback
+     * cost about as much as parsing it. Holds only keys that matched, so no more entries than
+     * integrations; emptied whenever an integration changes.
+     */
+    private final Map<String, Integration> integrationsByPlainKey = new ConcurrentHashMap<>();
     private volatile IntegrationHooks hooks = NO_HOOKS;
 
     public Tenancy(Catalog catalog, InstantSource clock, String adminKey) {
@@ -83,6 +89,7 @@ public final class Tenancy {
     private void index(Integration i) {
         integrations.put(i.id(), i);
         integrationsByKey.put(i.keyHash(), i);
+        integrationsByPlainKey.clear();
     }
 
     /** The principal of a bearer key, or null when the key is unknown. */
@@ -100,7 +107,22 @@ public final class Tenancy {
 
     /** The integration a network authenticates as with {@code key}, or null. */
     public Integration integrationByKey(String key) {
-        return key == null ? null : integrationsByKey.get(Keys.hash(key));
+        if (key == null) {
+            return null;
+        }
+        Integration known = integrationsByPlainKey.get(key);
+        if (known != null) {
+            return known;
+        }
+        Integration i = integrationsByKey.get(Keys.hash(key));
+        if (i != null) {
+            integrationsByPlainKey.put(key, i);
+            // a change or deletion that emptied the map between the two lines above must not leave i behind
+            if (integrations.get(i.id()) != i) {
+                integrationsByPlainKey.remove(key, i);
+            }
+        }
+        return i;
     }
 
     public Tenant createTenant(Principal who, String id, String name) {
@@ -206,6 +228,7 @@ public final class Tenancy {
         catalog.deleteIntegration(id);
         integrations.remove(id);
         integrationsByKey.remove(i.keyHash());
+        integrationsByPlainKey.clear();
         hooks.deleted(i);
     }
 
