@@ -123,6 +123,7 @@ public final class ValleyNode implements AutoCloseable {
 
         Projection projection = new Projection(store.projection(), directory, codecCatalog, clock,
                 config.projectionQueue(), config.commitInterval().toMillis());
+        codecs.orderWith(projection::submit);
         AtomicLong lastDurable = new AtomicLong(-1);
         Journal journal = Journal.open(data.resolve("journal"), config.journal(), batch -> {
             List<Projection.Entry> entries = new ArrayList<>(batch.size());

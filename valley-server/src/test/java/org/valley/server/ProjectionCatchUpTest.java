@@ -2,6 +2,7 @@ package org.valley.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -143,6 +144,36 @@ class ProjectionCatchUpTest {
             assertThat(unclaimed.status()).as(unclaimed.body()).isEqualTo(200);
             assertThat(unclaimed.json()).hasSize((int) accepted);
             assertThat(node.get("/health/ready", null).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void codecChange_whileTheProjectionIsBehind_takesEffectAfterTheFramesAcknowledgedBeforeIt() throws Exception {
+        try (TestNode node = TestNode.start(config(dir, 4, ValleyConfig.PROJECTION_LAG))) {
+            String key = devices(node);
+            String version = "function decodeUplink(input) { return { data: { version: %d } }; }";
+            node.create("/api/v1/codecs", JavaScriptCodecTest.codecBody("plain", "lab", version.formatted(1), null));
+            node.create("/api/v1/devices", "{\"id\":\"coded-1\",\"tenant\":\"lab\",\"network\":{\"kind\":\"sigfox\","
+                    + "\"id\":\"C0DE\"},\"codec\":\"plain\"}");
+            String frame = "{\"device\":\"C0DE\",\"time\":%d,\"data\":\"01\",\"seqNumber\":%d}";
+
+            assertThat(stallThenBurst(node, key, 20, 10, true)).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(204));
+            for (int seq = 1; seq <= 5; seq++) {
+                assertThat(node.post("/ingest/sigfox?key=" + key, null, frame.formatted(1_763_719_200 + seq, seq)).status())
+                        .isEqualTo(204);
+            }
+            TestNode.Response changed = node.send("PUT", "/api/v1/codecs/plain", node.admin(),
+                    JavaScriptCodecTest.codecBody("plain", "lab", version.formatted(2), null));
+            assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+            assertThat(node.post("/ingest/sigfox?key=" + key, null, frame.formatted(1_763_719_206, 6)).status()).isEqualTo(204);
+
+            JsonNode frames = frames(node, "coded-1").json();
+            assertThat(frames).hasSize(6);
+            for (JsonNode f : frames) {
+                int expected = f.get("seq").asInt() <= 5 ? 1 : 2;
+                assertThat(f.get("codecVersion").asInt()).as(f.toString()).isEqualTo(expected);
+                assertThat(f.at("/decoded/version").asInt()).as(f.toString()).isEqualTo(expected);
+            }
         }
     }
 }

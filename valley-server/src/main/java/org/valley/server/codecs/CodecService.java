@@ -8,7 +8,12 @@ import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.valley.codec.Codec;
 import org.valley.codec.CodecCatalog;
 import org.valley.codec.CodecDefinition;
@@ -39,6 +44,11 @@ public final class CodecService {
     private final Tenancy tenancy;
     private final InstantSource clock;
     private final Map<String, CodecDefinition> current = new ConcurrentHashMap<>();
+    /** Runs a codec change in order with the frames being projected; at once until {@link #orderWith} is called. */
+    private volatile Function<Runnable, CompletableFuture<Void>> sequence = change -> {
+        change.run();
+        return CompletableFuture.completedFuture(null);
+    };
 
     public CodecService(Catalog catalog, CodecCatalog compiled, Tenancy tenancy, InstantSource clock) {
         this.catalog = catalog;
@@ -54,6 +64,15 @@ public final class CodecService {
                         "codec {0} version {1} no longer compiles: {2}", d.id(), d.version(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * Makes every later codec change take effect in order with the frames being projected (through
+     * {@code sequence}, the projection's task queue): frames acknowledged before a change are decoded
+     * with the version they were acknowledged under, whatever the projection's delay.
+     */
+    public void orderWith(Function<Runnable, CompletableFuture<Void>> sequence) {
+        this.sequence = sequence;
     }
 
     /**
@@ -96,8 +115,17 @@ public final class CodecService {
             codec.close();
         }
         catalog.putCodec(definition);
-        compiled.install(definition);
+        CompletableFuture<Void> applied = sequence.apply(() -> compiled.install(definition));
         current.put(definition.id(), definition);
+        try {
+            applied.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            System.getLogger(CodecService.class.getName()).log(System.Logger.Level.WARNING,
+                    "codec {0} version {1} is saved; frames acknowledged before it are still being projected, and it"
+                            + " takes effect after them", definition.id(), definition.version());
+        }
         return new Saved(definition, outcomes);
     }
 
