@@ -35,6 +35,12 @@ public final class ChirpStack implements NetworkFormat {
 
     @Override
     public Delivery read(Message message) {
+        Delivery uplink = ChirpstackUplinkScan.read(message);
+        return uplink != null ? uplink : readTree(message);
+    }
+
+    /** Reads any event through a JSON tree; the refusals of both readings come from here. */
+    Delivery readTree(Message message) {
         String event = message.event();
         if (event == null || event.isEmpty()) {
             throw Problem.invalid("event", "parameter 'event' is required: one of " + EVENTS

@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,13 @@ public final class LorawanDownlinks {
     private final Broker broker;
     private final HttpClient http;
     private final Map<String, DownlinkRoute> routes = new ConcurrentHashMap<>();
+    /**
+     * Devices ({@code tenant/devEUI}) whose queue the last flush left empty and that got no downlink
+     * since: their uplinks need no flush. A flush marks its device before it takes from the queue,
+     * and whatever puts a downlink in the queue clears the mark after, so a downlink is never left
+     * behind a mark.
+     */
+    private final Set<String> drained = ConcurrentHashMap.newKeySet();
 
     public LorawanDownlinks(Vertx vertx, DeviceService devices, DeviceDirectory directory, Broker broker) {
         this.vertx = vertx;
@@ -82,8 +90,9 @@ public final class LorawanDownlinks {
         if (delivery.route() != null) {
             String tenant = delivery.uplink().tenant();
             String devEui = delivery.uplink().networkId();
-            routes.put(tenant + "/" + devEui, delivery.route());
-            Device device = directory.byNetworkId(devEui);
+            String key = tenant + "/" + devEui;
+            routes.put(key, delivery.route());
+            Device device = drained.contains(key) ? null : directory.byNetworkId(devEui);
             if (device != null && device.tenant().equals(tenant)) {
                 // not awaited: the network's answer must not wait for a downlink to go out
                 vertx.runOnContext(v -> flush(device));
@@ -94,6 +103,7 @@ public final class LorawanDownlinks {
 
     /** A downlink was queued through the API (on a worker thread): it goes now when the device's route is known. */
     public void queued(Device device, Downlink downlink) {
+        drained.remove(device.tenant() + "/" + device.network().id());
         if (device.network().kind().equals("lorawan") && routes.containsKey(device.tenant() + "/" + device.network().id())) {
             vertx.runOnContext(v -> flush(device));
         }
@@ -101,10 +111,12 @@ public final class LorawanDownlinks {
 
     /** Sends every queued downlink of {@code device}, oldest first. */
     private void flush(Device device) {
-        DownlinkRoute route = routes.get(device.tenant() + "/" + device.network().id());
+        String key = device.tenant() + "/" + device.network().id();
+        DownlinkRoute route = routes.get(key);
         if (route == null) {
             return;
         }
+        drained.add(key);
         List<Downlink> taken = new ArrayList<>();
         Downlink d;
         while ((d = devices.takeDownlink(device.tenant(), device.network().id())) != null) {
@@ -115,13 +127,13 @@ public final class LorawanDownlinks {
                 case DownlinkRoute.TtsPush push -> push(push, downlink);
                 case DownlinkRoute.ChirpstackCommand command -> command(device, command, downlink);
             };
-            sent.onComplete(ar -> settle(downlink, ar.succeeded() ? ar.result() : -1,
+            sent.onComplete(ar -> settle(key, downlink, ar.succeeded() ? ar.result() : -1,
                     ar.failed() ? ar.cause().getMessage() : null));
         }
     }
 
     /** Records the outcome: sent on a 2xx, failed on a refusal (4xx), queued again when the network was unreachable. */
-    private void settle(Downlink downlink, int status, String error) {
+    private void settle(String key, Downlink downlink, int status, String error) {
         if (status >= 200 && status < 300) {
             vertx.executeBlocking(() -> {
                 devices.markSent(downlink);
@@ -134,6 +146,7 @@ public final class LorawanDownlinks {
             LOG.warn("downlink {} could not be handed to the network ({}); it waits for the device's next uplink",
                     downlink.id(), error != null ? error : "HTTP " + status);
             devices.requeue(downlink);
+            drained.remove(key);
         }
     }
 

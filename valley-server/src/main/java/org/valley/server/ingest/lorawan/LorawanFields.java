@@ -51,6 +51,21 @@ final class LorawanFields {
         out.add(new Reception(gateway == null ? "" : gateway, rssi, snr));
     }
 
+    /**
+     * A frequency sent as a string of digits (The Things Stack's {@code settings.frequency}), in
+     * Hz; null when it is no such number or too large for one, and then it is not kept.
+     */
+    static Long frequency(String text) {
+        if (text == null || text.isEmpty() || !text.chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** Puts the network's own decoded payload into {@code meta}, when it fits. */
     static void decoded(ObjectNode meta, JsonNode decoded) {
         if (decoded != null && !decoded.isNull() && decoded.toString().length() <= MAX_META_CHARS) {

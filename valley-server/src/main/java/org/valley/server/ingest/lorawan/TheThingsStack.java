@@ -41,6 +41,12 @@ public final class TheThingsStack implements NetworkFormat {
 
     @Override
     public Delivery read(Message message) {
+        Delivery uplink = TtsUplinkScan.read(message);
+        return uplink != null ? uplink : readTree(message);
+    }
+
+    /** Reads any message through a JSON tree; the refusals of both readings come from here. */
+    Delivery readTree(Message message) {
         JsonNode body = JsonBody.object(message.body());
         JsonNode ids = JsonBody.object(body, "end_device_ids", "end_device_ids");
         if (ids == null) {
@@ -127,8 +133,9 @@ public final class TheThingsStack implements NetworkFormat {
         }
         if (settings != null) {
             String frequency = JsonBody.text(settings, "frequency", "uplink_message.settings.frequency", 20);
-            if (frequency != null && frequency.chars().allMatch(Character::isDigit) && !frequency.isEmpty()) {
-                meta.put("frequency", Long.parseLong(frequency));
+            Long hz = LorawanFields.frequency(frequency);
+            if (hz != null) {
+                meta.put("frequency", hz);
             }
             JsonNode lora = JsonBody.object(JsonBody.object(settings, "data_rate", "uplink_message.settings.data_rate"),
                     "lora", "uplink_message.settings.data_rate.lora");
@@ -199,7 +206,7 @@ public final class TheThingsStack implements NetworkFormat {
     }
 
     /** The downlink queue of the webhook that sent this message, when it sent its headers. */
-    private static DownlinkRoute route(Message message) {
+    static DownlinkRoute route(Message message) {
         String push = message.headers().get("x-downlink-push");
         String key = message.headers().get("x-downlink-apikey");
         if (push == null || key == null || push.isBlank() || key.isBlank()) {
