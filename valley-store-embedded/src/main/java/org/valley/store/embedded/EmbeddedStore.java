@@ -83,6 +83,14 @@ public final class EmbeddedStore implements AutoCloseable {
      */
     static final String CHECKPOINT_THRESHOLD = "128MB";
 
+    /**
+     * DuckDB's worker threads: half the cores, at least one. With one per core, a checkpoint (and the
+     * compression it does) took every core from the HTTP event loops while it ran, which showed as
+     * the tail of the acknowledgements' latency; on two cores one thread leaves one for the edge.
+     * See docs/decisions.md, section 14.
+     */
+    static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+
     private final DuckDBConnection root;
     private final EmbeddedProjectionStore projection;
     private final EmbeddedCatalog catalog;
@@ -93,6 +101,7 @@ public final class EmbeddedStore implements AutoCloseable {
         this.root = root;
         try (Statement s = root.createStatement()) {
             s.execute("set checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
+            s.execute("set threads = " + THREADS);
             for (String ddl : SCHEMA) {
                 s.execute(ddl);
             }
