@@ -155,25 +155,61 @@ class ProjectionCatchUpTest {
             node.create("/api/v1/codecs", JavaScriptCodecTest.codecBody("plain", "lab", version.formatted(1), null));
             node.create("/api/v1/devices", "{\"id\":\"coded-1\",\"tenant\":\"lab\",\"network\":{\"kind\":\"sigfox\","
                     + "\"id\":\"C0DE\"},\"codec\":\"plain\"}");
-            String frame = "{\"device\":\"C0DE\",\"time\":%d,\"data\":\"01\",\"seqNumber\":%d}";
-
-            assertThat(stallThenBurst(node, key, 20, 10, true)).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(204));
-            for (int seq = 1; seq <= 5; seq++) {
-                assertThat(node.post("/ingest/sigfox?key=" + key, null, frame.formatted(1_763_719_200 + seq, seq)).status())
-                        .isEqualTo(204);
-            }
-            TestNode.Response changed = node.send("PUT", "/api/v1/codecs/plain", node.admin(),
-                    JavaScriptCodecTest.codecBody("plain", "lab", version.formatted(2), null));
-            assertThat(changed.status()).as(changed.body()).isEqualTo(200);
-            assertThat(node.post("/ingest/sigfox?key=" + key, null, frame.formatted(1_763_719_206, 6)).status()).isEqualTo(204);
+            framesAroundAChange(node, key, "C0DE", () -> {
+                TestNode.Response changed = node.send("PUT", "/api/v1/codecs/plain", node.admin(),
+                        JavaScriptCodecTest.codecBody("plain", "lab", version.formatted(2), null));
+                assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+            });
 
             JsonNode frames = frames(node, "coded-1").json();
-            assertThat(frames).hasSize(6);
-            for (JsonNode f : frames) {
-                int expected = f.get("seq").asInt() <= 5 ? 1 : 2;
-                assertThat(f.get("codecVersion").asInt()).as(f.toString()).isEqualTo(expected);
-                assertThat(f.at("/decoded/version").asInt()).as(f.toString()).isEqualTo(expected);
-            }
+            assertDecodedBeforeAndAfter(frames);
+            assertThat(frames).allSatisfy(f -> assertThat(f.get("codecVersion").asInt())
+                    .isEqualTo(f.at("/decoded/version").asInt()));
+        }
+    }
+
+    @Test
+    void deviceCodecChange_whileTheProjectionIsBehind_takesEffectAfterTheFramesAcknowledgedBeforeIt() throws Exception {
+        try (TestNode node = TestNode.start(config(dir, 4, ValleyConfig.PROJECTION_LAG))) {
+            String key = devices(node);
+            String version = "function decodeUplink(input) { return { data: { version: %d } }; }";
+            node.create("/api/v1/codecs", JavaScriptCodecTest.codecBody("one", "lab", version.formatted(1), null));
+            node.create("/api/v1/codecs", JavaScriptCodecTest.codecBody("two", "lab", version.formatted(2), null));
+            String device = "{\"id\":\"coded-2\",\"tenant\":\"lab\",\"network\":{\"kind\":\"sigfox\",\"id\":\"C0DF\"},"
+                    + "\"codec\":\"%s\"}";
+            node.create("/api/v1/devices", device.formatted("one"));
+            framesAroundAChange(node, key, "C0DF", () -> {
+                TestNode.Response changed = node.send("PUT", "/api/v1/devices/coded-2", node.admin(), device.formatted("two"));
+                assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+            });
+
+            JsonNode frames = frames(node, "coded-2").json();
+            assertDecodedBeforeAndAfter(frames);
+            assertThat(frames).allSatisfy(f -> assertThat(f.get("codec").asText())
+                    .isEqualTo(f.at("/decoded/version").asInt() == 1 ? "one" : "two"));
+        }
+    }
+
+    /**
+     * With the projection stalled, frames 1 to 5 of {@code sigfoxId} are acknowledged, then {@code
+     * change} is made, then frame 6 is acknowledged.
+     */
+    private static void framesAroundAChange(TestNode node, String key, String sigfoxId, Runnable change) {
+        String frame = "{\"device\":\"" + sigfoxId + "\",\"time\":%d,\"data\":\"01\",\"seqNumber\":%d}";
+        assertThat(stallThenBurst(node, key, 20, 10, true)).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(204));
+        for (int seq = 1; seq <= 5; seq++) {
+            assertThat(node.post("/ingest/sigfox?key=" + key, null, frame.formatted(1_763_719_200 + seq, seq)).status())
+                    .isEqualTo(204);
+        }
+        change.run();
+        assertThat(node.post("/ingest/sigfox?key=" + key, null, frame.formatted(1_763_719_206, 6)).status()).isEqualTo(204);
+    }
+
+    /** Frames 1 to 5 decoded as before the change (version 1), frame 6 after it (version 2). */
+    private static void assertDecodedBeforeAndAfter(JsonNode frames) {
+        assertThat(frames).hasSize(6);
+        for (JsonNode f : frames) {
+            assertThat(f.at("/decoded/version").asInt()).as(f.toString()).isEqualTo(f.get("seq").asInt() <= 5 ? 1 : 2);
         }
     }
 }

@@ -191,7 +191,16 @@ public final class DeviceService {
         synchronized (this) {
             requireFreeNetworkId(device, previous);
             catalog.putDevice(device);
-            directory.put(device);
+            // in order with the frames being projected, so frames acknowledged before the change are
+            // decoded as they were acknowledged; at once if the projection is too far behind to wait for
+            try {
+                projection.submit(() -> directory.put(device)).get(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                directory.put(device);
+            } catch (ExecutionException | TimeoutException e) {
+                directory.put(device);
+            }
         }
         bindings.changed(previous, device);
         return device;
