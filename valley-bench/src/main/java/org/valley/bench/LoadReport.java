@@ -70,12 +70,7 @@ final class LoadReport {
         m.put("rejected", r.rejected());
         m.put("failed", r.failed());
         m.put("unanswered", r.unanswered());
-        Map<String, Object> lat = new LinkedHashMap<>();
-        lat.put("p50", ms(h.getValueAtPercentile(50)));
-        lat.put("p90", ms(h.getValueAtPercentile(90)));
-        lat.put("p99", ms(h.getValueAtPercentile(99)));
-        lat.put("p999", ms(h.getValueAtPercentile(99.9)));
-        lat.put("max", ms(h.getMaxValue()));
+        Map<String, Object> lat = ReportText.latency(h);
         m.put("latencyMillis", lat);
         m.put("serverCpuCores", Math.round(p.serverCores() * 100) / 100.0);
         m.put("serverCpuMicrosPerRequest", LoadHarness.round(p.serverMicrosPerRequest()));
@@ -162,10 +157,6 @@ final class LoadReport {
 
     void serverMetrics(Map<String, Double> metrics) {
         root.put("serverMetricsAtEnd", ReportText.serverMetrics(metrics));
-    }
-
-    private static double ms(long micros) {
-        return ReportText.ms(micros);
     }
 
     private String table() {

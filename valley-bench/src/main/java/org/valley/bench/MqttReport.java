@@ -59,12 +59,7 @@ final class MqttReport {
         m.put("refused", r.refused());
         m.put("failed", r.failed());
         m.put("unanswered", r.unanswered());
-        Map<String, Object> lat = new LinkedHashMap<>();
-        lat.put("p50", ms(h.getValueAtPercentile(50)));
-        lat.put("p90", ms(h.getValueAtPercentile(90)));
-        lat.put("p99", ms(h.getValueAtPercentile(99)));
-        lat.put("p999", ms(h.getValueAtPercentile(99.9)));
-        lat.put("max", ms(h.getMaxValue()));
+        Map<String, Object> lat = ReportText.latency(h);
         m.put("latencyMillis", lat);
         m.put("brokerCpuCores", round2(p.brokerCores()));
         m.put("brokerCpuMicrosPerMessage", Math.round(p.brokerMicrosPerMessage() * 10) / 10.0);
@@ -129,10 +124,6 @@ final class MqttReport {
 
     void serverMetrics(Map<String, Double> metrics) {
         root.put("serverMetricsAtEnd", ReportText.serverMetrics(metrics));
-    }
-
-    private static double ms(long micros) {
-        return ReportText.ms(micros);
     }
 
     private static double round2(double v) {

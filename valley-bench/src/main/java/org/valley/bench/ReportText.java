@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /** The Markdown form shared by the harnesses' reports: title, machine, the phase table, a ratio, the whole report as JSON. */
 final class ReportText {
@@ -44,6 +45,17 @@ final class ReportText {
             }
         }
         return m;
+    }
+
+    /** Latency percentiles (p50, p90, p99, p99.9, max) of microsecond values, in milliseconds. */
+    static Map<String, Object> latency(Histogram h) {
+        Map<String, Object> lat = new LinkedHashMap<>();
+        lat.put("p50", ms(h.getValueAtPercentile(50)));
+        lat.put("p90", ms(h.getValueAtPercentile(90)));
+        lat.put("p99", ms(h.getValueAtPercentile(99)));
+        lat.put("p999", ms(h.getValueAtPercentile(99.9)));
+        lat.put("max", ms(h.getMaxValue()));
+        return lat;
     }
 
     /** Microseconds as milliseconds with two decimals. */

@@ -55,8 +55,9 @@ public final class Ingestion {
      * journal than the configured limit.
      */
     public Future<Long> append(Uplink uplink) {
-        if (lag() > lagLimit) {
-            return Future.failedFuture(Problem.overloaded("the store is " + (lag() >> 20)
+        long lag = lag();
+        if (lag > lagLimit) {
+            return Future.failedFuture(Problem.overloaded("the store is " + (lag >> 20)
                     + " MB of journal behind; retry after the indicated delay", 5));
         }
         Acks acks = acks(vertx.getOrCreateContext());

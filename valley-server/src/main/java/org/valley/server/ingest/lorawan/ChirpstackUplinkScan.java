@@ -1,10 +1,8 @@
 package org.valley.server.ingest.lorawan;
 
-import static org.valley.server.ingest.lorawan.JsonScan.NOT_FAST;
 import static org.valley.server.ingest.lorawan.JsonScan.once;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -96,14 +94,7 @@ final class ChirpstackUplinkScan {
                 }
                 case "rxInfo" -> {
                     seen = once(seen, 128);
-                    if (JsonScan.array(p)) {
-                        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                            if (t != JsonToken.START_OBJECT) {
-                                throw NOT_FAST;
-                            }
-                            gateway(p);
-                        }
-                    }
+                    JsonScan.objects(p, this::gateway);
                 }
                 case "object" -> {
                     seen = once(seen, 256);

@@ -79,6 +79,25 @@ final class JsonScan {
         throw NOT_FAST;
     }
 
+    /** Reads one object, the parser at its start. */
+    @FunctionalInterface
+    interface ObjectReader {
+        void read(JsonParser p) throws IOException;
+    }
+
+    /** The current value as an array of objects (or null), each handed to {@code each} at its start. */
+    static void objects(JsonParser p, ObjectReader each) throws IOException {
+        if (!array(p)) {
+            return;
+        }
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t != JsonToken.START_OBJECT) {
+                throw NOT_FAST;
+            }
+            each.read(p);
+        }
+    }
+
     /** The current value as a string of at most {@code max} characters, or null. */
     static String text(JsonParser p, int max) throws IOException {
         JsonToken t = p.currentToken();

@@ -4,7 +4,6 @@ import static org.valley.server.ingest.lorawan.JsonScan.NOT_FAST;
 import static org.valley.server.ingest.lorawan.JsonScan.once;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -162,14 +161,7 @@ final class TtsUplinkScan {
                 }
                 case "rx_metadata" -> {
                     seen = once(seen, 64);
-                    if (JsonScan.array(p)) {
-                        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                            if (t != JsonToken.START_OBJECT) {
-                                throw NOT_FAST;
-                            }
-                            gateway(p);
-                        }
-                    }
+                    JsonScan.objects(p, this::gateway);
                 }
                 case "decoded_payload" -> {
                     seen = once(seen, 128);
