@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.mqtt.MqttServer;
@@ -102,6 +103,7 @@ public final class ValleyNode implements AutoCloseable {
 
     /** Starts a node whose time rules run on {@code clock}: recovers, replays the journal, then listens. */
     public static ValleyNode start(ValleyConfig config, InstantSource clock) throws IOException {
+        Transport transport = EdgeTransport.choose(config.transport());
         Path data = config.dataDir();
         Files.createDirectories(data);
         String[] key = adminKey(data);
@@ -153,7 +155,9 @@ public final class ValleyNode implements AutoCloseable {
         LOG.info("recovered: {} journal entries replayed, {} devices, journal at {}", replayed.get(), directory.size(),
                 journal.endPosition());
 
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+        LOG.info("edge transport: {}", EdgeTransport.name(transport));
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(config.eventLoops()))
+                .withTransport(transport).build();
         DeviceService devices = new DeviceService(store.catalog(), directory, tenancy, codecs, projection,
                 store.queries(), lastDurable::get, clock);
         Ingestion ingestion = new Ingestion(journal, vertx, projection::appliedPosition, config.projectionLag());
@@ -185,6 +189,8 @@ public final class ValleyNode implements AutoCloseable {
         Gauge.builder("valley_frames_projected", projection, Projection::framesProjected).register(metrics);
         Gauge.builder("valley_decode_errors", projection, Projection::decodeErrors).register(metrics);
         Gauge.builder("valley_devices", directory, DeviceDirectory::size).register(metrics);
+        Gauge.builder("valley_edge_transport", () -> 1).tag("transport", EdgeTransport.name(transport))
+                .description("the socket I/O of HTTP and MQTT").register(metrics);
         Gauge.builder("valley_store_rows_written", store.projection(), ProjectionStore::rowsWritten).register(metrics);
         Gauge.builder("valley_mqtt_readings_published", mqtt, MqttService::readingsPublished).register(metrics);
         Gauge.builder("valley_mqtt_readings_dropped", mqtt, MqttService::readingsDropped).register(metrics);

@@ -60,7 +60,8 @@ final class TestNode implements AutoCloseable {
     static TestNode start(ValleyConfig config, InstantSource clock) throws IOException {
         ValleyConfig c = new ValleyConfig("127.0.0.1", config.port(), config.dataDir(), config.publicUrl(), 2,
                 config.ingestBodyLimit(), config.apiBodyLimit(), config.commitInterval(), config.projectionQueue(),
-                config.journal(), config.noopEndpoint(), 0, config.codecCpuTime(), config.projectionLag());
+                config.journal(), config.noopEndpoint(), 0, config.codecCpuTime(), config.projectionLag(),
+                config.transport());
         return new TestNode(ValleyNode.start(c, clock), c.dataDir());
     }
 

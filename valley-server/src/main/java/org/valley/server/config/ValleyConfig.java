@@ -36,6 +36,9 @@ import org.valley.journal.JournalConfig;
  * @param codecCpuTime CPU time one call of a JavaScript codec may use ({@code codec-cpu-time}, PT0.05S)
  * @param projectionLag how far, in journal bytes, the projection may fall behind the journal before the
  *     edge answers 503 ({@code projection-lag}, 268435456: about a million Sigfox callbacks)
+ * @param transport how the network edge (HTTP, MQTT, outgoing clients) does its socket I/O ({@code
+ *     transport}): {@code io_uring}, {@code epoll} or {@code nio}, or {@code auto} (the default) for
+ *     the first of these the kernel allows
  */
 public record ValleyConfig(
         String host,
@@ -51,11 +54,15 @@ public record ValleyConfig(
         boolean noopEndpoint,
         int mqttPort,
         Duration codecCpuTime,
-        long projectionLag) {
+        long projectionLag,
+        String transport) {
 
     private static final Set<String> KEYS = Set.of("host", "port", "data", "public-url", "event-loops",
             "ingest-body-limit", "api-body-limit", "commit-interval", "projection-queue", "journal", "noop-endpoint",
-            "mqtt-port", "codec-cpu-time", "projection-lag");
+            "mqtt-port", "codec-cpu-time", "projection-lag", "transport");
+
+    /** The values {@code transport} takes. */
+    public static final Set<String> TRANSPORTS = Set.of("auto", "io_uring", "epoll", "nio");
 
     /** The CPU time one call of a JavaScript codec may use unless {@code codec-cpu-time} says otherwise. */
     public static final Duration CODEC_CPU_TIME = Duration.ofMillis(50);
@@ -69,6 +76,14 @@ public record ValleyConfig(
             boolean noopEndpoint, int mqttPort) {
         this(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit, commitInterval,
                 projectionQueue, journal, noopEndpoint, mqttPort, CODEC_CPU_TIME, PROJECTION_LAG);
+    }
+
+    /** A configuration whose edge picks its transport by itself. */
+    public ValleyConfig(String host, int port, Path dataDir, String publicUrl, int eventLoops, long ingestBodyLimit,
+            long apiBodyLimit, Duration commitInterval, int projectionQueue, JournalConfig journal,
+            boolean noopEndpoint, int mqttPort, Duration codecCpuTime, long projectionLag) {
+        this(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit, commitInterval,
+                projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, "auto");
     }
 
     public ValleyConfig {
@@ -102,6 +117,10 @@ public record ValleyConfig(
         if (projectionLag < 4096) {
             throw new IllegalArgumentException("projection-lag must be at least 4096 bytes, got " + projectionLag);
         }
+        if (!TRANSPORTS.contains(transport)) {
+            throw new IllegalArgumentException("transport must be one of auto, io_uring, epoll or nio, got '"
+                    + transport + "'");
+        }
     }
 
     public static ValleyConfig defaults() {
@@ -116,22 +135,22 @@ public record ValleyConfig(
 
     public ValleyConfig withPort(int value) {
         return new ValleyConfig(host, value, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag);
+                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport);
     }
 
     public ValleyConfig withDataDir(Path value) {
         return new ValleyConfig(host, port, value, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag);
+                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport);
     }
 
     public ValleyConfig withNoopEndpoint(boolean value) {
         return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, value, mqttPort, codecCpuTime, projectionLag);
+                commitInterval, projectionQueue, journal, value, mqttPort, codecCpuTime, projectionLag, transport);
     }
 
     public ValleyConfig withMqttPort(int value) {
         return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint, value, codecCpuTime, projectionLag);
+                commitInterval, projectionQueue, journal, noopEndpoint, value, codecCpuTime, projectionLag, transport);
     }
 
     /** Reads a JSON configuration file over the defaults; unknown keys are refused by name. */
@@ -170,7 +189,8 @@ public record ValleyConfig(
                 root.path("noop-endpoint").asBoolean(d.noopEndpoint()),
                 root.path("mqtt-port").asInt(d.mqttPort()),
                 duration(root, "codec-cpu-time", d.codecCpuTime()),
-                root.path("projection-lag").asLong(d.projectionLag()));
+                root.path("projection-lag").asLong(d.projectionLag()),
+                root.path("transport").asText(d.transport()));
     }
 
     private static Duration duration(JsonNode root, String key, Duration fallback) {

@@ -1,0 +1,47 @@
+package org.valley.server;
+
+import io.vertx.core.transport.Transport;
+
+/**
+ * The socket I/O the edge runs on ({@code transport} in the configuration). On Linux, io_uring hands
+ * the kernel a batch of reads and writes per event-loop turn instead of a system call each, which
+ * is where most of a small HTTP request's CPU goes; {@code auto} takes it when the kernel allows
+ * it (a container's seccomp profile or {@code kernel.io_uring_disabled} may not), then epoll, then
+ * the JDK's own selector, which works everywhere. See docs/decisions.md, section 15.
+ */
+final class EdgeTransport {
+
+    private EdgeTransport() {}
+
+    /**
+     * The transport named by {@code name}.
+     *
+     * @throws IllegalStateException when a transport named explicitly is not available here, with the
+     *     reason the native library gave
+     */
+    static Transport choose(String name) {
+        return switch (name) {
+            case "auto" -> Transport.IO_URING.available() ? Transport.IO_URING
+                    : Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO;
+            case "io_uring" -> available(Transport.IO_URING, name);
+            case "epoll" -> available(Transport.EPOLL, name);
+            case "nio" -> Transport.NIO;
+            default -> throw new IllegalArgumentException("transport must be one of auto, io_uring, epoll or nio, got '"
+                    + name + "'");
+        };
+    }
+
+    /** The configuration's name of {@code transport}. */
+    static String name(Transport transport) {
+        return transport == Transport.IO_URING ? "io_uring" : transport == Transport.EPOLL ? "epoll" : "nio";
+    }
+
+    private static Transport available(Transport transport, String name) {
+        if (!transport.available()) {
+            Throwable cause = transport.unavailabilityCause();
+            throw new IllegalStateException("transport " + name + " is not available on this machine"
+                    + (cause == null ? "" : ": " + cause.getMessage()) + "; use auto or nio", cause);
+        }
+        return transport;
+    }
+}
