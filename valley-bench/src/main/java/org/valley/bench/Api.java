@@ -140,11 +140,43 @@ final class Api {
         return out;
     }
 
-    /** The stored frames of a device (up to 10,000). */
+    /** The stored frames of a device (up to 10,000), newest first. */
     List<JsonNode> frames(String key, String deviceId) throws IOException, InterruptedException {
-        JsonNode frames = get(key, "/api/v1/devices/" + deviceId + "/frames?limit=10000");
+        return frames(key, deviceId, null);
+    }
+
+    /** The stored frames of a device whose time is before {@code to} (up to 10,000), newest first. */
+    List<JsonNode> frames(String key, String deviceId, java.time.Instant to) throws IOException, InterruptedException {
+        JsonNode frames = get(key, "/api/v1/devices/" + deviceId + "/frames?limit=" + FRAMES_PAGE
+                + (to == null ? "" : "&to=" + to));
         java.util.ArrayList<JsonNode> out = new java.util.ArrayList<>();
         frames.forEach(out::add);
         return out;
+    }
+
+    /** The most frames the API gives in one answer. */
+    static final int FRAMES_PAGE = 10_000;
+
+    /**
+     * Every stored frame of a device, page by page back in time: each next page ends just after the
+     * oldest frame time of the last one (the API's {@code to} is exclusive), so frames sharing that
+     * millisecond are read again rather than missed; {@code each} sees such frames more than once.
+     */
+    void allFrames(String key, String deviceId, java.util.function.Consumer<JsonNode> each)
+            throws IOException, InterruptedException {
+        java.time.Instant to = null;
+        while (true) {
+            List<JsonNode> page = frames(key, deviceId, to);
+            page.forEach(each);
+            if (page.size() < FRAMES_PAGE) {
+                return;
+            }
+            java.time.Instant next = java.time.Instant.parse(page.get(page.size() - 1).get("time").asText()).plusMillis(1);
+            if (to != null && !next.isBefore(to)) {
+                throw new IllegalStateException(deviceId + " has more than " + FRAMES_PAGE
+                        + " frames in one millisecond; they cannot be paged by time");
+            }
+            to = next;
+        }
     }
 }

@@ -28,7 +28,7 @@ import org.HdrHistogram.Histogram;
  * went out, so a stalled server is charged for the requests it kept waiting (no coordinated
  * omission).
  */
-final class HttpLoad implements Closeable {
+final class HttpLoad implements RequestLoad {
 
     /** What one phase measured. */
     record Result(double seconds, long sent, long ok, long okInWindow, long newFramesInWindow, long rejected,
@@ -89,7 +89,13 @@ final class HttpLoad implements Closeable {
      * @param rate requests per second for an open loop, or 0 for a closed loop at the maximum rate
      * @param book whether 2xx answers are booked as acknowledged frames in {@code traffic}
      */
-    Result run(String target, Uplinks traffic, double seconds, double rate, boolean book) throws IOException {
+    @Override
+    public String name() {
+        return "raw NIO";
+    }
+
+    @Override
+    public Result run(String target, Uplinks traffic, double seconds, double rate, boolean book) throws IOException {
         byte[] head = ("POST " + target + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] contentType = "Content-Type: application/json\r\nContent-Length: ".getBytes(StandardCharsets.US_ASCII);
         Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
@@ -119,14 +125,9 @@ final class HttpLoad implements Closeable {
             }
             if (now < end) {
                 while (!idle.isEmpty()) {
-                    long due;
-                    if (rate > 0) {
-                        due = start + (long) (sent * 1e9 / rate);
-                        if (due > now) {
-                            break;
-                        }
-                    } else {
-                        due = now;
+                    long due = due(start, sent, rate, now);
+                    if (due < 0) {
+                        break;
                     }
                     Conn c = idle.poll();
                     long tag = traffic.next(epochSeconds);
@@ -206,6 +207,19 @@ final class HttpLoad implements Closeable {
         return new Result(seconds, sent, ok, okInWindow, newFrames, rejected, failed, unanswered, notSent, histogram);
     }
 
+    /**
+     * When request number {@code sent} of a phase started at {@code start} is due: {@code now} in a
+     * closed loop ({@code rate <= 0}); in an open loop its time on the schedule, or -1 while that is
+     * still ahead of {@code now}.
+     */
+    static long due(long start, long sent, double rate, long now) {
+        if (rate <= 0) {
+            return now;
+        }
+        long due = start + (long) (sent * 1e9 / rate);
+        return due > now ? -1 : due;
+    }
+
     private boolean send(Conn c, byte[] head, byte[] contentType, byte[] body, int length, long tag, long startNanos) {
         if (c.out.capacity() < length + 512) {
             c.out = ByteBuffer.allocate(length + 1024);
@@ -248,8 +262,19 @@ final class HttpLoad implements Closeable {
         } catch (IOException e) {
             return -1;
         }
-        byte[] a = in.array();
-        int len = in.position();
+        int status = answer(in.array(), in.position());
+        if (status > 0) {
+            in.clear();
+        }
+        return status;
+    }
+
+    /**
+     * Parses the answer held in {@code a[0, len)}: its status once complete, 0 while incomplete, -1
+     * when it cannot be delimited or more than one answer arrived (one request is in flight at a
+     * time) or it would not fit in {@code a}.
+     */
+    static int answer(byte[] a, int len) {
         int headerEnd = -1;
         for (int i = 3; i < len; i++) {
             if (a[i] == '\n' && a[i - 1] == '\r' && a[i - 2] == '\n' && a[i - 3] == '\r') {
@@ -282,7 +307,6 @@ final class HttpLoad implements Closeable {
         if (len > total) {
             return -1; // an answer nobody asked for: one request is in flight at a time
         }
-        in.clear();
         return status;
     }
 

@@ -35,7 +35,8 @@ final class LoadReport {
         setup.put("warmupSeconds", o.warmup());
         setup.put("server", "child JVM, valley serve, journal fsync on, " + String.join(" ", serverJvm)
                 + (o.serverConfig() == null ? "" : ", config " + o.serverConfig()));
-        setup.put("load", "one raw-NIO thread in the harness JVM, HTTP/1.1 keep-alive, one request in flight per connection");
+        setup.put("load", (o.client().equals("io_uring") ? "one Netty io_uring event loop" : "one raw-NIO thread")
+                + " in the harness JVM, HTTP/1.1 keep-alive, one request in flight per connection");
         setup.put("traffic", switch (o.network()) {
             case "ttn" -> "The Things Stack v3 uplink webhooks, Elsys ERS payloads decoded by " + o.codec()
                     + " (6 readings), 1-3 gateways in rx_metadata, one session per device, f_cnt advancing per device";

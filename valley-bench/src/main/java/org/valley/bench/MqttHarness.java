@@ -125,7 +125,7 @@ public final class MqttHarness {
                 System.out.println("warm-up ...");
                 broker.run(Math.max(1, o.warmup() / 3.0), 0, false);
                 valley.run(o.warmup(), 0, true);
-                api.awaitProjected(key, probe, Duration.ofSeconds(120));
+                api.awaitProjected(key, probe, Duration.ofSeconds(600));
 
                 Phase a = measure("(a) Mosquitto, max rate", "mosquitto", mosquitto::cpuNanos, broker, o.max(), 0, false);
                 report.phase(a, null);
@@ -138,7 +138,7 @@ public final class MqttHarness {
                 if (o.serverJfr() != null) {
                     server.jfr("JFR.stop", "name=phase-b");
                 }
-                Duration catchUp = api.awaitProjected(key, probe, Duration.ofSeconds(300));
+                Duration catchUp = api.awaitProjected(key, probe, Duration.ofSeconds(600));
                 report.phase(b, catchUp);
                 Phase a2 = measure("(a') Mosquitto, max rate again", "mosquitto", mosquitto::cpuNanos, broker, o.max(), 0, false);
                 report.phase(a2, null);
@@ -147,7 +147,7 @@ public final class MqttHarness {
                 double rate = o.pacedFraction() * sustained;
                 Phase c = measure(String.format(Locale.ROOT, "(c) Valley, paced at %.0f%% of (b)", 100 * o.pacedFraction()),
                         "valley", server::cpuNanos, valley, o.paced(), rate, true);
-                report.phase(c, api.awaitProjected(key, probe, Duration.ofSeconds(300)));
+                report.phase(c, api.awaitProjected(key, probe, Duration.ofSeconds(600)));
                 report.ratio(sustained, b.result().ackedPerSecond(),
                         (a.result().ackedPerSecond() + a2.result().ackedPerSecond()) / 2);
             }
@@ -224,13 +224,16 @@ public final class MqttHarness {
         for (int d = chosen.nextSetBit(0); d >= 0; d = chosen.nextSetBit(d + 1)) {
             BitSet expected = traffic.ackedIndexes(d);
             BitSet stored = new BitSet();
-            for (JsonNode f : api.frames(key, Fleet.deviceId(d))) {
-                stored.set(MqttTraffic.index(f.get("payloadHex").asText()));
+            BitSet notDecoded = new BitSet();
+            api.allFrames(key, Fleet.deviceId(d), f -> {
+                int index = MqttTraffic.index(f.get("payloadHex").asText());
+                stored.set(index);
                 JsonNode decoded = f.get("decoded");
                 if (decoded == null || !decoded.has("temperature") || !decoded.has("door")) {
-                    undecoded++;
+                    notDecoded.set(index);
                 }
-            }
+            });
+            undecoded += notDecoded.cardinality();
             expectedFrames += expected.cardinality();
             storedFrames += stored.cardinality();
             BitSet lost = (BitSet) expected.clone();
