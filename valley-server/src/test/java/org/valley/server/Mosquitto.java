@@ -55,6 +55,31 @@ final class Mosquitto {
         }
     }
 
+    /**
+     * Runs {@code mosquitto_pub -l}: one message per line of {@code lines}, on one connection; the
+     * output holds the debug lines only.
+     */
+    static Run pubLines(int port, List<String> lines, int seconds, String... args) {
+        try {
+            Path file = Files.createTempFile("lines", ".txt");
+            Path output = Files.createTempFile("pub", ".log");
+            Files.write(file, lines, StandardCharsets.UTF_8);
+            List<String> command = command("mosquitto_pub", port, args);
+            command.add("-l");
+            try {
+                // the debug lines alone: the client's warnings (stderr, unbuffered) would cut into them
+                Process p = new ProcessBuilder(command).redirectInput(file.toFile()).redirectOutput(output.toFile())
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                return await(p, output, seconds);
+            } finally {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts {@code mosquitto_sub} with {@code args}; read its output with {@link #await}. */
     static Process sub(int port, Path output, String... args) {
         List<String> command = command("mosquitto_sub", port, args);

@@ -147,6 +147,52 @@ class ProjectionCatchUpTest {
         }
     }
 
+    /**
+     * The same limit over MQTT 5 at QoS 1, with Mosquitto's own client: past the limit a PUBLISH gets
+     * a PUBACK with reason code 0x97 (quota exceeded) instead of a success, the connection stays up,
+     * and exactly the messages acknowledged with success are stored.
+     */
+    @Test
+    void projectionFurtherBehindThanTheLimit_refusesMqttPublishesWithQuotaExceeded_andStoresEveryAcknowledgedOne()
+            throws Exception {
+        try (TestNode node = TestNode.start(config(dir, 4, 16 * 1024))) {
+            String key = devices(node);
+            String mqttKey = node.integration("lab", "mqtt");
+            node.device("lab", "proto-1", "mqtt", "proto-1", null);
+            TestNode.Response stalling = node.post("/ingest/sigfox?key=" + key, null,
+                    "{\"device\":\"57A1\",\"time\":1763719200,\"data\":\"1e\",\"seqNumber\":1}");
+            assertThat(stalling.status()).as(stalling.body()).isEqualTo(204);
+
+            List<String> lines = new ArrayList<>();
+            for (int i = 1; i <= 1_000; i++) {
+                lines.add(String.format("m%04d", i)); // line i goes out as message id i
+            }
+            Mosquitto.Run run = Mosquitto.pubLines(node.node.mqttPort(), lines, 60, "-V", "mqttv5", "-q", "1",
+                    "-u", "lab", "-P", mqttKey, "-t", "valley/lab/devices/proto-1/up");
+
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("received PUBACK \\(Mid: (\\d+), RC:(\\d+)\\)")
+                    .matcher(run.output());
+            java.util.Set<String> acknowledged = new java.util.TreeSet<>();
+            int refused = 0;
+            while (m.find()) {
+                if (m.group(2).equals("0")) {
+                    acknowledged.add(lines.get(Integer.parseInt(m.group(1)) - 1));
+                } else {
+                    assertThat(m.group(2)).as("the reason code of a refused PUBLISH").isEqualTo("151");
+                    refused++;
+                }
+            }
+            assertThat(acknowledged.size() + refused).as(run.output()).isEqualTo(1_000);
+            assertThat(refused).as("PUBLISHes past the lag limit").isPositive();
+            assertThat(acknowledged).as("PUBLISHes before the limit").isNotEmpty();
+
+            java.util.Set<String> stored = new java.util.TreeSet<>();
+            frames(node, "proto-1").json().forEach(f -> stored.add(new String(java.util.HexFormat.of()
+                    .parseHex(f.get("payloadHex").asText()), java.nio.charset.StandardCharsets.US_ASCII)));
+            assertThat(stored).isEqualTo(acknowledged);
+        }
+    }
+
     @Test
     void codecChange_whileTheProjectionIsBehind_takesEffectAfterTheFramesAcknowledgedBeforeIt() throws Exception {
         try (TestNode node = TestNode.start(config(dir, 4, ValleyConfig.PROJECTION_LAG))) {
