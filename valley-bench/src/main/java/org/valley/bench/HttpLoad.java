@@ -1,6 +1,5 @@
 package org.valley.bench;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -48,7 +47,6 @@ final class HttpLoad implements RequestLoad {
     private final InetSocketAddress address;
     private final Selector selector;
     private final Conn[] conns;
-    private final byte[] hostHeader;
 
     private static final class Conn {
         SocketChannel channel;
@@ -64,8 +62,6 @@ final class HttpLoad implements RequestLoad {
         this.address = address;
         this.selector = Selector.open();
         this.conns = new Conn[connections];
-        this.hostHeader = ("Host: " + address.getHostString() + ":" + address.getPort() + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < connections; i++) {
             conns[i] = new Conn();
             connect(conns[i]);
@@ -82,13 +78,6 @@ final class HttpLoad implements RequestLoad {
         c.busy = false;
     }
 
-    /**
-     * Runs one phase.
-     *
-     * @param target the request target, e.g. {@code /ingest/sigfox?key=...}
-     * @param rate requests per second for an open loop, or 0 for a closed loop at the maximum rate
-     * @param book whether 2xx answers are booked as acknowledged frames in {@code traffic}
-     */
     @Override
     public String name() {
         return "raw NIO";
@@ -96,9 +85,7 @@ final class HttpLoad implements RequestLoad {
 
     @Override
     public Result run(String target, Uplinks traffic, double seconds, double rate, boolean book) throws IOException {
-        byte[] head = ("POST " + target + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] contentType = "Content-Type: application/json\r\nContent-Length: ".getBytes(StandardCharsets.US_ASCII);
-        Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+        PostRequest request = new PostRequest(target, address.getHostString(), address.getPort());
         ArrayDeque<Conn> idle = new ArrayDeque<>(conns.length);
         for (Conn c : conns) {
             if (!c.busy) {
@@ -107,12 +94,7 @@ final class HttpLoad implements RequestLoad {
         }
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
-        long sent = 0;
-        long ok = 0;
-        long okInWindow = 0;
-        long newFrames = 0;
-        long rejected = 0;
-        long failed = 0;
+        PhaseTally tally = new PhaseTally(traffic, book, end);
         int busy = conns.length - idle.size();
         ArrayDeque<Conn> broken = new ArrayDeque<>();
         long epochSeconds = System.currentTimeMillis() / 1000;
@@ -125,20 +107,21 @@ final class HttpLoad implements RequestLoad {
             }
             if (now < end) {
                 while (!idle.isEmpty()) {
-                    long due = due(start, sent, rate, now);
+                    long due = due(start, tally.sent, rate, now);
                     if (due < 0) {
                         break;
                     }
                     Conn c = idle.poll();
                     long tag = traffic.next(epochSeconds);
-                    if (send(c, head, contentType, traffic.bodyArray(), traffic.bodyLength(), tag, due)) {
+                    request.write(traffic.bodyArray(), traffic.bodyLength());
+                    if (send(c, request, tag, due)) {
                         busy++;
                     } else {
-                        failed++;
+                        tally.failed++;
                         c.busy = false;
                         broken.add(c);
                     }
-                    sent++;
+                    tally.sent++;
                 }
                 while (!broken.isEmpty()) {
                     Conn c = broken.poll();
@@ -173,22 +156,10 @@ final class HttpLoad implements RequestLoad {
                     c.busy = false;
                     busy--;
                     if (status < 0) {
-                        failed++;
+                        tally.failed++;
                         reconnectQuietly(c);
                     } else {
-                        histogram.recordValue(Math.max(1, (done - c.startNanos) / 1000));
-                        if (status / 100 == 2) {
-                            ok++;
-                            boolean first = book && traffic.acknowledged(c.tag);
-                            if (done <= end) {
-                                okInWindow++;
-                                if (first) {
-                                    newFrames++;
-                                }
-                            }
-                        } else {
-                            rejected++;
-                        }
+                        tally.answered(status, c.tag, c.startNanos, done);
                     }
                     if (c.channel != null) {
                         idle.add(c);
@@ -203,8 +174,7 @@ final class HttpLoad implements RequestLoad {
                 reconnectQuietly(c);
             }
         }
-        long notSent = rate > 0 ? Math.max(0, (long) (seconds * rate) - sent) : 0;
-        return new Result(seconds, sent, ok, okInWindow, newFrames, rejected, failed, unanswered, notSent, histogram);
+        return tally.result(seconds, rate, unanswered);
     }
 
     /**
@@ -220,16 +190,13 @@ final class HttpLoad implements RequestLoad {
         return due > now ? -1 : due;
     }
 
-    private boolean send(Conn c, byte[] head, byte[] contentType, byte[] body, int length, long tag, long startNanos) {
-        if (c.out.capacity() < length + 512) {
-            c.out = ByteBuffer.allocate(length + 1024);
+    private boolean send(Conn c, PostRequest request, long tag, long startNanos) {
+        if (c.out.capacity() < request.length()) {
+            c.out = ByteBuffer.allocate(request.length() + 1024);
         }
         ByteBuffer out = c.out;
         out.clear();
-        out.put(head).put(hostHeader).put(contentType);
-        putDecimal(out, length);
-        out.put((byte) '\r').put((byte) '\n').put((byte) '\r').put((byte) '\n');
-        out.put(body, 0, length);
+        out.put(request.bytes(), 0, request.length());
         out.flip();
         c.busy = true;
         c.tag = tag;
@@ -343,13 +310,6 @@ final class HttpLoad implements RequestLoad {
             }
         }
         return true;
-    }
-
-    private static void putDecimal(ByteBuffer out, int value) {
-        if (value >= 10) {
-            putDecimal(out, value / 10);
-        }
-        out.put((byte) ('0' + value % 10));
     }
 
     private void reconnectQuietly(Conn c) {

@@ -15,13 +15,11 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 
 /**
  * {@link HttpLoad}'s load on Netty's io_uring transport: the same keep-alive connections with one
@@ -43,7 +41,7 @@ final class UringHttpLoad implements RequestLoad {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final Conn[] conns;
-    private final byte[] hostHeader;
+    private final InetSocketAddress address;
     private Phase phase;
 
     /** One connection: its channel and the answer read so far. */
@@ -95,8 +93,7 @@ final class UringHttpLoad implements RequestLoad {
         }
         this.group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
         this.loop = group.next();
-        this.hostHeader = ("Host: " + address.getHostString() + ":" + address.getPort() + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
+        this.address = address;
         this.bootstrap = new Bootstrap().group(loop).channel(IoUringSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true).remoteAddress(address);
         this.conns = new Conn[connections];
@@ -152,23 +149,16 @@ final class UringHttpLoad implements RequestLoad {
 
     /** One phase's state, on the event loop. */
     private final class Phase {
-        final byte[] head;
-        final byte[] contentType = "Content-Type: application/json\r\nContent-Length: ".getBytes(StandardCharsets.US_ASCII);
+        final PostRequest request;
         final Uplinks traffic;
         final double seconds;
         final double rate;
         final boolean book;
         final CompletableFuture<HttpLoad.Result> done;
-        final Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         final ArrayDeque<Conn> idle = new ArrayDeque<>(conns.length);
         long start;
         long end;
-        long sent;
-        long ok;
-        long okInWindow;
-        long newFrames;
-        long rejected;
-        long failed;
+        PhaseTally tally;
         int busy;
         long epochSeconds;
         long nextClockCheck;
@@ -176,7 +166,7 @@ final class UringHttpLoad implements RequestLoad {
 
         Phase(String target, Uplinks traffic, double seconds, double rate, boolean book,
                 CompletableFuture<HttpLoad.Result> done) {
-            this.head = ("POST " + target + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII);
+            this.request = new PostRequest(target, address.getHostString(), address.getPort());
             this.traffic = traffic;
             this.seconds = seconds;
             this.rate = rate;
@@ -196,6 +186,7 @@ final class UringHttpLoad implements RequestLoad {
             }
             start = System.nanoTime();
             end = start + (long) (seconds * 1e9);
+            tally = new PhaseTally(traffic, book, end);
             nextClockCheck = start;
             // an open loop sends what is due every millisecond; both loops check for their end
             ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.MILLISECONDS);
@@ -219,23 +210,20 @@ final class UringHttpLoad implements RequestLoad {
                 nextClockCheck = now + 100_000_000L;
             }
             while (!idle.isEmpty()) {
-                long due = HttpLoad.due(start, sent, rate, now);
+                long due = HttpLoad.due(start, tally.sent, rate, now);
                 if (due < 0) {
                     break;
                 }
                 Conn c = idle.poll();
                 long tag = traffic.next(epochSeconds);
-                send(c, traffic.bodyArray(), traffic.bodyLength(), tag, due);
-                sent++;
+                request.write(traffic.bodyArray(), traffic.bodyLength());
+                send(c, tag, due);
+                tally.sent++;
             }
         }
 
-        private void send(Conn c, byte[] body, int length, long tag, long startNanos) {
-            ByteBuf out = c.channel.alloc().directBuffer(head.length + hostHeader.length + contentType.length + length + 16);
-            out.writeBytes(head).writeBytes(hostHeader).writeBytes(contentType);
-            writeDecimal(out, length);
-            out.writeByte('\r').writeByte('\n').writeByte('\r').writeByte('\n');
-            out.writeBytes(body, 0, length);
+        private void send(Conn c, long tag, long startNanos) {
+            ByteBuf out = c.channel.alloc().directBuffer(request.length()).writeBytes(request.bytes(), 0, request.length());
             c.busy = true;
             c.tag = tag;
             c.startNanos = startNanos;
@@ -249,23 +237,11 @@ final class UringHttpLoad implements RequestLoad {
             c.busy = false;
             busy--;
             if (status < 0) {
-                failed++;
+                tally.failed++;
                 c.channel.close();
                 return; // channelInactive reconnects it
             }
-            histogram.recordValue(Math.max(1, (now - c.startNanos) / 1000));
-            if (status / 100 == 2) {
-                ok++;
-                boolean first = book && traffic.acknowledged(c.tag);
-                if (now <= end) {
-                    okInWindow++;
-                    if (first) {
-                        newFrames++;
-                    }
-                }
-            } else {
-                rejected++;
-            }
+            tally.answered(status, c.tag, c.startNanos, now);
             idle.add(c);
             if (rate <= 0) {
                 pump(now);
@@ -278,7 +254,7 @@ final class UringHttpLoad implements RequestLoad {
             if (c.busy) {
                 c.busy = false;
                 busy--;
-                failed++;
+                tally.failed++;
             }
             idle.remove(c);
             if (!done.isDone()) {
@@ -309,17 +285,8 @@ final class UringHttpLoad implements RequestLoad {
                 }
             }
             busy = 0;
-            long notSent = rate > 0 ? Math.max(0, (long) (seconds * rate) - sent) : 0;
-            done.complete(new HttpLoad.Result(seconds, sent, ok, okInWindow, newFrames, rejected, failed, unanswered,
-                    notSent, histogram));
+            done.complete(tally.result(seconds, rate, unanswered));
         }
-    }
-
-    private static void writeDecimal(ByteBuf out, int value) {
-        if (value >= 10) {
-            writeDecimal(out, value / 10);
-        }
-        out.writeByte('0' + value % 10);
     }
 
     @Override

@@ -7,11 +7,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.valley.journal.JournalConfig;
@@ -52,10 +58,7 @@ class ProjectionCatchUpTest {
      */
     private static List<HttpResponse<String>> stallThenBurst(TestNode node, String key, int stall, int frames,
             boolean oneDevice) {
-        TestNode.Response stalling = node.post("/ingest/sigfox?key=" + key, null,
-                "{\"device\":\"57A1\",\"time\":1763719200,\"data\":\"" + String.format("%02x", stall)
-                        + "\",\"seqNumber\":1}");
-        assertThat(stalling.status()).as(stalling.body()).isEqualTo(204);
+        stall(node, key, stall);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
@@ -68,6 +71,14 @@ class ProjectionCatchUpTest {
                     HttpResponse.BodyHandlers.ofString()));
         }
         return pending.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** Holds the projection for {@code tenths} × 100 ms with one frame of the stalling device. */
+    private static void stall(TestNode node, String key, int tenths) {
+        TestNode.Response stalling = node.post("/ingest/sigfox?key=" + key, null,
+                "{\"device\":\"57A1\",\"time\":1763719200,\"data\":\"" + String.format("%02x", tenths)
+                        + "\",\"seqNumber\":1}");
+        assertThat(stalling.status()).as(stalling.body()).isEqualTo(204);
     }
 
     /** Reads the device's frames as a client would: told to come back while the projection catches up. */
@@ -159,9 +170,7 @@ class ProjectionCatchUpTest {
             String key = devices(node);
             String mqttKey = node.integration("lab", "mqtt");
             node.device("lab", "proto-1", "mqtt", "proto-1", null);
-            TestNode.Response stalling = node.post("/ingest/sigfox?key=" + key, null,
-                    "{\"device\":\"57A1\",\"time\":1763719200,\"data\":\"1e\",\"seqNumber\":1}");
-            assertThat(stalling.status()).as(stalling.body()).isEqualTo(204);
+            stall(node, key, 30);
 
             List<String> lines = new ArrayList<>();
             for (int i = 1; i <= 1_000; i++) {
@@ -170,9 +179,9 @@ class ProjectionCatchUpTest {
             Mosquitto.Run run = Mosquitto.pubLines(node.node.mqttPort(), lines, 60, "-V", "mqttv5", "-q", "1",
                     "-u", "lab", "-P", mqttKey, "-t", "valley/lab/devices/proto-1/up");
 
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("received PUBACK \\(Mid: (\\d+), RC:(\\d+)\\)")
+            Matcher m = Pattern.compile("received PUBACK \\(Mid: (\\d+), RC:(\\d+)\\)")
                     .matcher(run.output());
-            java.util.Set<String> acknowledged = new java.util.TreeSet<>();
+            Set<String> acknowledged = new TreeSet<>();
             int refused = 0;
             while (m.find()) {
                 if (m.group(2).equals("0")) {
@@ -186,9 +195,9 @@ class ProjectionCatchUpTest {
             assertThat(refused).as("PUBLISHes past the lag limit").isPositive();
             assertThat(acknowledged).as("PUBLISHes before the limit").isNotEmpty();
 
-            java.util.Set<String> stored = new java.util.TreeSet<>();
-            frames(node, "proto-1").json().forEach(f -> stored.add(new String(java.util.HexFormat.of()
-                    .parseHex(f.get("payloadHex").asText()), java.nio.charset.StandardCharsets.US_ASCII)));
+            Set<String> stored = new TreeSet<>();
+            frames(node, "proto-1").json().forEach(f -> stored.add(new String(HexFormat.of()
+                    .parseHex(f.get("payloadHex").asText()), StandardCharsets.US_ASCII)));
             assertThat(stored).isEqualTo(acknowledged);
         }
     }

@@ -37,9 +37,7 @@ final class ChirpstackUplinkScan {
     private long dr;
     private boolean tx;
     private long frequency;
-    private boolean lora;
-    private long spreadingFactor;
-    private long bandwidth;
+    private final LoraRate rate = new LoraRate();
 
     private ChirpstackUplinkScan() {}
 
@@ -182,37 +180,7 @@ final class ChirpstackUplinkScan {
                 frequency = JsonScan.unsigned(p, 0xFFFF_FFFFL, 0);
             } else if (name.equals("modulation")) {
                 seen = once(seen, 2);
-                if (JsonScan.object(p)) {
-                    int inner = 0;
-                    for (String n = p.nextFieldName(); n != null; n = p.nextFieldName()) {
-                        p.nextToken();
-                        if (n.equals("lora")) {
-                            inner = once(inner, 1);
-                            lora = JsonScan.object(p);
-                            if (lora) {
-                                lora(p);
-                            }
-                        } else {
-                            JsonScan.skip(p);
-                        }
-                    }
-                }
-            } else {
-                JsonScan.skip(p);
-            }
-        }
-    }
-
-    private void lora(JsonParser p) throws IOException {
-        int seen = 0;
-        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            p.nextToken();
-            if (name.equals("spreadingFactor")) {
-                seen = once(seen, 1);
-                spreadingFactor = JsonScan.unsigned(p, 64, 0);
-            } else if (name.equals("bandwidth")) {
-                seen = once(seen, 2);
-                bandwidth = JsonScan.unsigned(p, 100_000_000, 0);
+                JsonScan.member(p, "lora", v -> rate.read(v, "spreadingFactor"));
             } else {
                 JsonScan.skip(p);
             }
@@ -232,9 +200,7 @@ final class ChirpstackUplinkScan {
             if (frequency > 0) {
                 meta.number("frequency", frequency);
             }
-            if (lora) {
-                meta.number("spreadingFactor", spreadingFactor).number("bandwidth", bandwidth);
-            }
+            rate.addTo(meta);
         }
         Uplink uplink = new Uplink(UplinkKind.CHIRPSTACK_UPLINK, message.tenant(), message.integration(), eui, fCnt,
                 time != null ? time : message.receivedAt(), message.receivedAt(), payload, receptions, false, false,

@@ -79,10 +79,30 @@ final class JsonScan {
         throw NOT_FAST;
     }
 
-    /** Reads one object, the parser at its start. */
+    /** Reads one value, the parser at its first token (an object's start). */
     @FunctionalInterface
     interface ObjectReader {
         void read(JsonParser p) throws IOException;
+    }
+
+    /**
+     * The current value as an object (or null) of which only member {@code name} counts: its value
+     * goes to {@code value}, the other members are skipped, and {@code name} given twice gives up.
+     */
+    static void member(JsonParser p, String name, ObjectReader value) throws IOException {
+        if (!object(p)) {
+            return;
+        }
+        int seen = 0;
+        for (String n = p.nextFieldName(); n != null; n = p.nextFieldName()) {
+            p.nextToken();
+            if (n.equals(name)) {
+                seen = once(seen, 1);
+                value.read(p);
+            } else {
+                skip(p);
+            }
+        }
     }
 
     /** The current value as an array of objects (or null), each handed to {@code each} at its start. */

@@ -36,9 +36,7 @@ final class TtsUplinkScan {
     private boolean settings;
     private Long settingsTime;
     private String frequency;
-    private boolean lora;
-    private long spreadingFactor;
-    private long bandwidth;
+    private final LoraRate rate = new LoraRate();
     private Long upReceivedAt;
     private final List<Reception> receptions = new ArrayList<>(3);
     private JsonNode decoded;
@@ -109,18 +107,7 @@ final class TtsUplinkScan {
                 }
                 case "application_ids" -> {
                     seen = once(seen, 8);
-                    if (JsonScan.object(p)) {
-                        int inner = 0;
-                        for (String n = p.nextFieldName(); n != null; n = p.nextFieldName()) {
-                            p.nextToken();
-                            if (n.equals("application_id")) {
-                                inner = once(inner, 1);
-                                applicationId = JsonScan.text(p, 128);
-                            } else {
-                                JsonScan.skip(p);
-                            }
-                        }
-                    }
+                    JsonScan.member(p, "application_id", v -> applicationId = JsonScan.text(v, 128));
                 }
                 default -> JsonScan.skip(p);
             }
@@ -199,39 +186,7 @@ final class TtsUplinkScan {
                 }
                 case "data_rate" -> {
                     seen = once(seen, 4);
-                    if (JsonScan.object(p)) {
-                        int inner = 0;
-                        for (String n = p.nextFieldName(); n != null; n = p.nextFieldName()) {
-                            p.nextToken();
-                            if (n.equals("lora")) {
-                                inner = once(inner, 1);
-                                lora = JsonScan.object(p);
-                                if (lora) {
-                                    lora(p);
-                                }
-                            } else {
-                                JsonScan.skip(p);
-                            }
-                        }
-                    }
-                }
-                default -> JsonScan.skip(p);
-            }
-        }
-    }
-
-    private void lora(JsonParser p) throws IOException {
-        int seen = 0;
-        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            p.nextToken();
-            switch (name) {
-                case "spreading_factor" -> {
-                    seen = once(seen, 1);
-                    spreadingFactor = JsonScan.unsigned(p, 64, 0);
-                }
-                case "bandwidth" -> {
-                    seen = once(seen, 2);
-                    bandwidth = JsonScan.unsigned(p, 100_000_000, 0);
+                    JsonScan.member(p, "lora", v -> rate.read(v, "spreading_factor"));
                 }
                 default -> JsonScan.skip(p);
             }
@@ -323,9 +278,7 @@ final class TtsUplinkScan {
             if (hz != null) {
                 meta.number("frequency", hz);
             }
-            if (lora) {
-                meta.number("spreadingFactor", spreadingFactor).number("bandwidth", bandwidth);
-            }
+            rate.addTo(meta);
         }
         meta.text("consumedAirtime", airtime).flag("simulated", simulated);
         long time = upReceivedAt != null ? upReceivedAt : settingsTime != null ? settingsTime
