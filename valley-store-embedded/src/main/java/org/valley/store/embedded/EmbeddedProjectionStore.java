@@ -29,7 +29,7 @@ import org.valley.store.ProjectionStore;
 final class EmbeddedProjectionStore implements ProjectionStore {
 
     private static final String[] TABLES =
-            {"frames", "receptions", "frame_meta", "decodes", "readings", "runs", "reading_devices", "reading_keys"};
+            {"frames", "receptions", "frame_meta", "decodes", "reading_sets", "runs", "reading_devices", "reading_keys"};
     /** Deduplication keys restored per track: as many as a track remembers. */
     private static final int KEYS_PER_TRACK = 8;
 
@@ -39,6 +39,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     private DuckDBAppender frameMeta;
     private DuckDBAppender decodes;
     private DuckDBAppender readings;
+    private ReadingSets sets;
     private DuckDBAppender runs;
     private DuckDBAppender readingDevices;
     private DuckDBAppender readingKeys;
@@ -74,7 +75,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             receptions = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "receptions");
             frameMeta = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "frame_meta");
             decodes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "decodes");
-            readings = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "readings");
+            readings = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_sets");
+            sets = new ReadingSets(readings);
             runs = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "runs");
             readingDevices = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_devices");
             readingKeys = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_keys");
@@ -129,9 +131,12 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         Map<String, Float> battery = new HashMap<>();
         try (Statement s = connection.createStatement();
                 ResultSet r = s.executeQuery("""
-                        select d.tenant || '/' || d.network_id, arg_max(r.num, r.ts) from readings r
+                        with r as (select device_no, ts, unnest(keys) key_no, unnest(nums) num
+                                   from reading_sets where list_contains(keys, (select no from reading_keys where key = 'battery')))
+                        select d.tenant || '/' || d.network_id, arg_max(r.num, r.ts) from r
                         join reading_devices n on r.device_no = n.no join devices d on n.device_id = d.id
-                        where r.key_no = (select no from reading_keys where key = 'battery') and r.num is not null
+                        where r.key_no = (select no from reading_keys where key = 'battery')
+                          and r.num is not null
                         group by d.tenant, d.network_id""")) {
             while (r.next()) {
                 battery.put(r.getString(1), r.getFloat(2));
@@ -354,15 +359,10 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     @Override
     public void reading(String deviceId, long ts, String key, Object value, long extended) {
         try {
-            readings.beginRow().append(batch).append(number(deviceId, deviceNumbers, readingDevices))
-                    .appendEpochMillis(ts).append(number(key, keyNumbers, readingKeys));
-            switch (value) {
-                case Boolean b -> readings.append(b ? 1.0 : 0.0).appendNull().append((byte) 1);
-                case Number n -> readings.append(n.doubleValue()).appendNull().append((byte) 0);
-                default -> readings.appendNull().append(value.toString()).append((byte) 2);
+            int device = number(deviceId, deviceNumbers, readingDevices);
+            if (sets.add(batch, device, ts, extended, number(key, keyNumbers, readingKeys), value)) {
+                rows++;
             }
-            readings.append(extended).endRow();
-            rows++;
         } catch (SQLException e) {
             throw new StoreException("appending a reading", e);
         }
@@ -398,6 +398,9 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             receptions.flush();
             frameMeta.flush();
             decodes.flush();
+            if (sets.flush(batch)) {
+                rows++;
+            }
             readings.flush();
             runs.flush();
             readingDevices.flush();
@@ -452,7 +455,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         try (Statement st = connection.createStatement()) {
             st.execute("delete from decodes d using superseded s where d.tenant = s.tenant and d.network_id = s.network_id "
                     + "and d.ext = s.ext and d.batch < " + batch);
-            st.execute("delete from readings r using superseded s, reading_devices n where r.device_no = n.no "
+            st.execute("delete from reading_sets r using superseded s, reading_devices n where r.device_no = n.no "
                     + "and n.device_id = s.device_id and r.ext = s.ext and r.batch < " + batch);
         }
     }

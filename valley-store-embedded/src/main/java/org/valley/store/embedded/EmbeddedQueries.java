@@ -79,20 +79,25 @@ final class EmbeddedQueries implements FrameQueries {
     @Override
     public List<ReadingView> readings(String deviceId, String key, Long from, Long to, int limit) {
         return query("""
-                select epoch_ms(r.ts), k.key, r.num, r.str, r.kind from readings r join reading_keys k on k.no = r.key_no
-                where r.device_no = (select no from reading_devices where device_id = ?)
-                  and (? is null or r.key_no = (select no from reading_keys where key = ?))
-                  and (? is null or r.ts >= make_timestamp_ms(?)) and (? is null or r.ts < make_timestamp_ms(?))
+                with w as (select no from reading_keys where key = ?),
+                r as (select ts, unnest(keys) key_no, unnest(nums) num, unnest(strs) str, unnest(kinds) kind
+                      from reading_sets
+                      where device_no = (select no from reading_devices where device_id = ?)
+                        and (? is null or list_contains(keys, (select no from w)))
+                        and (? is null or ts >= make_timestamp_ms(?)) and (? is null or ts < make_timestamp_ms(?)))
+                select epoch_ms(r.ts), k.key, r.num, r.str, r.kind from r join reading_keys k on k.no = r.key_no
+                where ? is null or r.key_no = (select no from w)
                 order by r.ts desc, k.key limit ?""",
                 r -> new ReadingView(r.getLong(1), r.getString(2), value(r, 3)),
-                deviceId, key, key, from, from, to, to, limit);
+                key, deviceId, key, from, from, to, to, key, limit);
     }
 
-    private static Object value(ResultSet r, int column) throws SQLException {
+    /** The value of a reading from its number, text and kind at {@code column} and the two after it. */
+    static Object value(ResultSet r, int column) throws SQLException {
         byte kind = r.getByte(column + 2);
         return switch (kind) {
-            case 1 -> r.getDouble(column) != 0;
-            case 2 -> r.getString(column + 1);
+            case ReadingSets.BOOLEAN -> r.getDouble(column) != 0;
+            case ReadingSets.TEXT -> r.getString(column + 1);
             default -> r.getDouble(column);
         };
     }
@@ -100,25 +105,23 @@ final class EmbeddedQueries implements FrameQueries {
     @Override
     public List<Bucket> aggregate(String deviceId, String key, long intervalMillis, Long from, Long to) {
         return query("""
+                with w as (select no from reading_keys where key = ?),
+                r as (select ts, unnest(keys) key_no, unnest(nums) num, unnest(strs) str, coalesce(unnest(kinds), 0) kind
+                      from reading_sets
+                      where device_no = (select no from reading_devices where device_id = ?)
+                        and list_contains(keys, (select no from w))
+                        and (? is null or ts >= make_timestamp_ms(?)) and (? is null or ts < make_timestamp_ms(?)))
                 select epoch_ms(time_bucket(to_milliseconds(?), ts)) b, count(*), min(num), max(num), avg(num),
                        arg_max(num, ts), arg_max(str, ts), arg_max(kind, ts)
-                from readings
-                where device_no = (select no from reading_devices where device_id = ?)
-                  and key_no = (select no from reading_keys where key = ?)
-                  and (? is null or ts >= make_timestamp_ms(?)) and (? is null or ts < make_timestamp_ms(?))
+                from r where key_no = (select no from w)
                 group by b order by b""",
                 r -> {
-                    byte kind = r.getByte(8);
-                    Object last = switch (kind) {
-                        case 1 -> r.getDouble(6) != 0;
-                        case 2 -> r.getString(7);
-                        default -> r.getDouble(6);
-                    };
-                    boolean numeric = kind != 2;
+                    Object last = value(r, 6);
+                    boolean numeric = r.getByte(8) != ReadingSets.TEXT;
                     return new Bucket(r.getLong(1), r.getLong(2), numeric ? r.getDouble(3) : null,
                             numeric ? r.getDouble(4) : null, numeric ? r.getDouble(5) : null, last);
                 },
-                intervalMillis, deviceId, key, from, from, to, to);
+                key, deviceId, from, from, to, to, intervalMillis);
     }
 
     @Override

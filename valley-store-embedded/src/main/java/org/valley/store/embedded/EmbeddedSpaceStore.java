@@ -319,21 +319,21 @@ final class EmbeddedSpaceStore implements SpaceStore, AutoCloseable {
         }
         try (Connection c = reads.duplicate();
                 PreparedStatement p = c.prepareStatement("""
-                        select n.device_id, r.ext, epoch_ms(r.ts), k.key, r.num, r.str, r.kind from readings r
+                        with r as (select device_no, ext, ts, unnest(keys) key_no, unnest(nums) num, unnest(strs) str,
+                                          unnest(kinds) kind
+                                   from reading_sets
+                                   where device_no in (select no from reading_devices
+                                                       where device_id in (select unnest(?::varchar[])))
+                                     and ts >= make_timestamp_ms(?))
+                        select n.device_id, r.ext, epoch_ms(r.ts), k.key, r.num, r.str, r.kind from r
                         join reading_devices n on n.no = r.device_no join reading_keys k on k.no = r.key_no
-                        where n.device_id in (select unnest(?::varchar[])) and r.ts >= make_timestamp_ms(?)
                         order by r.ts, n.device_id, r.ext""")) {
             p.setArray(1, c.createArrayOf("VARCHAR", deviceIds.toArray()));
             p.setLong(2, from);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    byte kind = r.getByte(7);
-                    Object value = switch (kind) {
-                        case 1 -> r.getDouble(5) != 0;
-                        case 2 -> r.getString(6);
-                        default -> r.getDouble(5);
-                    };
-                    sink.accept(new StoredReading(r.getString(1), r.getLong(2), r.getLong(3), r.getString(4), value));
+                    sink.accept(new StoredReading(r.getString(1), r.getLong(2), r.getLong(3), r.getString(4),
+                            EmbeddedQueries.value(r, 5)));
                 }
             }
         } catch (SQLException e) {

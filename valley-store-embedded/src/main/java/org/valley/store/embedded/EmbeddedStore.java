@@ -39,8 +39,8 @@ public final class EmbeddedStore implements AutoCloseable {
         create table if not exists decodes(batch bigint, tenant varchar, network_id varchar, ext bigint, device_id varchar,
           codec_id varchar, codec_version integer, decoded varchar, error varchar, decoded_at timestamp_ms)""",
         """
-        create table if not exists readings(batch bigint, device_no integer, ts timestamp_ms, key_no integer,
-          num double, str varchar, kind tinyint, ext bigint)""",
+        create table if not exists reading_sets(batch bigint, device_no integer, ts timestamp_ms, ext bigint,
+          keys integer[], nums double[], kinds tinyint[], strs varchar[])""",
         "create table if not exists reading_devices(batch bigint, no integer, device_id varchar)",
         "create table if not exists reading_keys(batch bigint, no integer, key varchar)",
         "create table if not exists tenants(id varchar primary key, name varchar, created_at timestamp_ms)",
@@ -79,7 +79,7 @@ public final class EmbeddedStore implements AutoCloseable {
      * writes about 1 KB of log per frame, so DuckDB's default, 16 MB, checkpointed about once a
      * second at full rate; at 128 MB the projection spends about a third less CPU per frame
      * ({@code ProjectionBench}), at the price of up to 128 MB replayed when the store opens after a
-     * crash. See docs/decisions.md, section 8.
+     * crash. See docs/decisions.md, section 9.
      */
     static final String CHECKPOINT_THRESHOLD = "128MB";
 

@@ -5,47 +5,77 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Rewrites a readings table of the first layout, which named the device and the key of every
- * reading as text, into the numbered layout: each device and each key gets a number once, in
- * {@code reading_devices} and {@code reading_keys}, and a reading row holds the two numbers. A
- * Sens'it frame makes ten readings, so the two strings were most of what the store wrote per
- * frame. The rewrite runs in one transaction when a store of the first layout is opened.
+ * Brings the readings of a store made by an earlier version to the current layout, in one
+ * transaction per step, when the store is opened:
+ * <ol>
+ *   <li>The first layout named the device and the key of every reading as text: each device and
+ *       each key gets a number once, in {@code reading_devices} and {@code reading_keys}, and a
+ *       reading row holds the two numbers (docs/decisions.md, section 12).
+ *   <li>The second layout had a row per reading: the readings of one device, time and frame become
+ *       one row of {@code reading_sets} with aligned lists, in the order they were written
+ *       (section 16).
+ * </ol>
  */
 final class ReadingsMigration {
 
     private ReadingsMigration() {}
 
     static void apply(Statement s) throws SQLException {
-        try (ResultSet r = s.executeQuery("select count(*) from information_schema.columns "
-                + "where table_name = 'readings' and column_name = 'device_id'")) {
-            r.next();
-            if (r.getLong(1) == 0) {
-                return;
-            }
+        if (count(s, "select count(*) from information_schema.columns "
+                + "where table_name = 'readings' and column_name = 'device_id'") > 0) {
+            inTransaction(s, () -> {
+                s.execute("""
+                        insert into reading_devices
+                        select 0, (row_number() over (order by device_id) - 1)::integer, device_id
+                        from (select distinct device_id from readings)""");
+                s.execute("""
+                        insert into reading_keys
+                        select 0, (row_number() over (order by key) - 1)::integer, key
+                        from (select distinct key from readings)""");
+                s.execute("alter table readings rename to readings_text");
+                s.execute("""
+                        create table readings(batch bigint, device_no integer, ts timestamp_ms, key_no integer,
+                          num double, str varchar, kind tinyint, ext bigint)""");
+                s.execute("""
+                        insert into readings
+                        select r.batch, d.no, r.ts, k.no, r.num, r.str, r.kind, r.ext from readings_text r
+                        join reading_devices d on d.device_id = r.device_id join reading_keys k on k.key = r.key""");
+                s.execute("drop table readings_text");
+            });
         }
+        if (count(s, "select count(*) from information_schema.tables where table_name = 'readings'") > 0) {
+            inTransaction(s, () -> {
+                s.execute("""
+                        insert into reading_sets
+                        with r as (select *, row_number() over () i from readings)
+                        select batch, device_no, ts, ext, list(key_no order by i), list(num order by i),
+                               case when bool_and(kind = 0) then null else list(kind order by i) end,
+                               case when bool_and(kind = 0) then null else list(str order by i) end
+                        from r group by batch, device_no, ts, ext""");
+                s.execute("drop table readings");
+            });
+        }
+    }
+
+    private interface Step {
+        void run() throws SQLException;
+    }
+
+    private static void inTransaction(Statement s, Step step) throws SQLException {
         s.execute("begin transaction");
         try {
-            s.execute("""
-                    insert into reading_devices
-                    select 0, (row_number() over (order by device_id) - 1)::integer, device_id
-                    from (select distinct device_id from readings)""");
-            s.execute("""
-                    insert into reading_keys
-                    select 0, (row_number() over (order by key) - 1)::integer, key
-                    from (select distinct key from readings)""");
-            s.execute("alter table readings rename to readings_text");
-            s.execute("""
-                    create table readings(batch bigint, device_no integer, ts timestamp_ms, key_no integer,
-                      num double, str varchar, kind tinyint, ext bigint)""");
-            s.execute("""
-                    insert into readings
-                    select r.batch, d.no, r.ts, k.no, r.num, r.str, r.kind, r.ext from readings_text r
-                    join reading_devices d on d.device_id = r.device_id join reading_keys k on k.key = r.key""");
-            s.execute("drop table readings_text");
+            step.run();
             s.execute("commit");
         } catch (SQLException e) {
             s.execute("rollback");
             throw e;
+        }
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
         }
     }
 }

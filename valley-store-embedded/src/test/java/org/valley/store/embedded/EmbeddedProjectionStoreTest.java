@@ -46,7 +46,7 @@ class EmbeddedProjectionStoreTest {
             s.execute("insert into frames (batch, tenant, network_id, seq, ext) values (2, 'acme', 'AB', 3, 3)");
             s.execute("insert into reading_devices values (2, 1, 'd2')");
             s.execute("insert into reading_keys values (2, 1, 'w')");
-            s.execute("insert into readings (batch, device_no, key_no, num, kind, ext) values (2, 1, 1, 3, 0, 3)");
+            s.execute("insert into reading_sets (batch, device_no, ext, keys, nums) values (2, 1, 3, [1], [3])");
         }
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             ProjectionStore.Resume resume = store.projection().open();
@@ -62,7 +62,7 @@ class EmbeddedProjectionStoreTest {
             assertThat(store.projection().hasFrame("other", "AB", 2)).isFalse();
         }
         assertThat(count("frames")).isEqualTo(3);
-        assertThat(count("readings")).isEqualTo(3);
+        assertThat(count("reading_sets")).isEqualTo(3);
         assertThat(count("reading_devices")).isEqualTo(1);
         // the numbers the unfinished batch gave are free again, and given afresh
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
@@ -93,14 +93,11 @@ class EmbeddedProjectionStoreTest {
                       (1, 'desk-1', make_timestamp_ms(1000), 'battery', 93, null, 0, 7),
                       (1, 'desk-2', make_timestamp_ms(2000), 'mode', null, 'standby', 2, 3),
                       (2, 'desk-1', make_timestamp_ms(3000), 'battery', 92, null, 0, 8)""");
-            s.execute("create table meta(k varchar primary key, v bigint)");
-            s.execute("insert into meta values ('batch', 2), ('applied', 400)");
+            recordBatch(s, 2, 400);
         }
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             store.projection().open();
-            assertThat(store.queries().readings("desk-1", null, null, null, 10))
-                    .extracting(r -> r.ts() + " " + r.key() + "=" + r.value())
-                    .containsExactly("3000 battery=92.0", "1000 battery=93.0", "1000 occupied=true");
+            assertThat(readings(store, "desk-1")).containsExactly("3000 battery=92.0", "1000 battery=93.0", "1000 occupied=true");
             assertThat(store.queries().readings("desk-2", "mode", null, null, 10)).singleElement()
                     .satisfies(r -> assertThat(r.value()).isEqualTo("standby"));
             assertThat(store.queries().aggregate("desk-1", "battery", 10_000, null, null)).singleElement()
@@ -123,6 +120,91 @@ class EmbeddedProjectionStoreTest {
                         + "where table_name = 'readings' and column_name in ('device_id', 'key')")) {
             r.next();
             assertThat(r.getLong(1)).isZero();
+        }
+    }
+
+    /** A store with a row per reading: each frame's readings become one set, in the order they were written. */
+    @Test
+    void open_storeWithARowPerReading_groupsEachFramesReadingsIntoOneSet_andReadsTheSameReadings() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
+                Statement s = c.createStatement()) {
+            s.execute("""
+                    create table readings(batch bigint, device_no integer, ts timestamp_ms, key_no integer,
+                      num double, str varchar, kind tinyint, ext bigint)""");
+            s.execute("create table reading_devices(batch bigint, no integer, device_id varchar)");
+            s.execute("create table reading_keys(batch bigint, no integer, key varchar)");
+            s.execute("insert into reading_devices values (1, 0, 'desk-1'), (1, 1, 'desk-2')");
+            s.execute("insert into reading_keys values (1, 0, 'occupied'), (1, 1, 'battery'), (1, 2, 'mode')");
+            s.execute("""
+                    insert into readings values
+                      (1, 0, make_timestamp_ms(1000), 1, 93, null, 0, 7),
+                      (1, 0, make_timestamp_ms(1000), 0, 1, null, 1, 7),
+                      (1, 1, make_timestamp_ms(2000), 2, null, 'standby', 2, 3),
+                      (1, 1, make_timestamp_ms(2000), 1, 50, null, 0, 3),
+                      (2, 0, make_timestamp_ms(3000), 1, 92, null, 0, 8)""");
+            recordBatch(s, 2, 400);
+        }
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            store.projection().open();
+            assertThat(readings(store, "desk-1")).containsExactly("3000 battery=92.0", "1000 battery=93.0", "1000 occupied=true");
+            assertThat(readings(store, "desk-2")).containsExactly("2000 battery=50.0", "2000 mode=standby");
+            assertThat(store.queries().aggregate("desk-1", "battery", 10_000, null, null)).singleElement()
+                    .satisfies(b -> assertThat(b.count()).isEqualTo(2))
+                    .satisfies(b -> assertThat(b.min()).isEqualTo(92.0))
+                    .satisfies(b -> assertThat(b.last()).isEqualTo(92.0));
+            assertThat(store.queries().aggregate("desk-2", "mode", 10_000, null, null)).singleElement()
+                    .satisfies(b -> assertThat(b.min()).isNull())
+                    .satisfies(b -> assertThat(b.last()).isEqualTo("standby"));
+        }
+        assertThat(count("reading_sets")).isEqualTo(3);
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select device_no, keys::varchar, nums::varchar, kinds::varchar, strs::varchar "
+                        + "from reading_sets order by batch, device_no")) {
+            List<String> sets = new java.util.ArrayList<>();
+            while (r.next()) {
+                sets.add(r.getInt(1) + " " + r.getString(2) + " " + r.getString(3) + " " + r.getString(4) + " "
+                        + r.getString(5));
+            }
+            assertThat(sets).containsExactly(
+                    "0 [1, 0] [93.0, 1.0] [0, 1] [NULL, NULL]",
+                    "1 [2, 1] [NULL, 50.0] [2, 0] [standby, NULL]",
+                    "0 [1] [92.0] null null");
+            assertThat(count("information_schema.tables where table_name = 'readings'")).isZero();
+        }
+    }
+
+    /** Readings of numbers only leave the kinds and texts out; a boolean or a text value brings both lists. */
+    @Test
+    void reading_aFramesReadingsAreOneSet_withKindsAndTextsOnlyWhenNotAllNumbers() throws Exception {
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore p = store.projection();
+            p.open();
+            p.reading("desk-1", 1000, "temperature", 21.5, 1);
+            p.reading("desk-1", 1000, "humidity", 40, 1);
+            p.reading("desk-1", 2000, "occupied", true, 2);
+            p.reading("desk-1", 2000, "mode", "standby", 2);
+            p.reading("desk-1", 2000, "battery", 90, 2);
+            p.reading("desk-2", 2000, "battery", 80, 2);
+            p.commit(0);
+            assertThat(readings(store, "desk-1")).containsExactly("2000 battery=90.0", "2000 mode=standby", "2000 occupied=true",
+                            "1000 humidity=40.0", "1000 temperature=21.5");
+            assertThat(store.queries().readings("desk-1", "occupied", null, null, 10)).singleElement()
+                    .satisfies(r -> assertThat(r.value()).isEqualTo(true));
+            assertThat(store.queries().readings("desk-1", "battery", 1500L, 2500L, 10)).singleElement()
+                    .satisfies(r -> assertThat(r.value()).isEqualTo(90.0));
+            assertThat(store.queries().readings("desk-1", "battery", 500L, 1500L, 10)).isEmpty();
+            assertThat(store.queries().readings("desk-1", "nothing", null, null, 10)).isEmpty();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select ext, len(keys), kinds::varchar, strs::varchar "
+                        + "from reading_sets order by device_no, ext")) {
+            List<String> sets = new java.util.ArrayList<>();
+            while (r.next()) {
+                sets.add(r.getLong(1) + " " + r.getInt(2) + " " + r.getString(3) + " " + r.getString(4));
+            }
+            assertThat(sets).containsExactly("1 2 null null", "2 3 [1, 2, 0] [NULL, standby, NULL]", "2 1 null null");
         }
     }
 
@@ -170,6 +252,18 @@ class EmbeddedProjectionStoreTest {
         }
     }
 
+    /** A device's readings, newest first, as "time key=value". */
+    private static List<String> readings(EmbeddedStore store, String deviceId) {
+        return store.queries().readings(deviceId, null, null, null, 10).stream()
+                .map(r -> r.ts() + " " + r.key() + "=" + r.value()).toList();
+    }
+
+    /** Records batch {@code batch} as complete at journal position {@code applied}, as an earlier version did. */
+    private static void recordBatch(Statement s, long batch, long applied) throws Exception {
+        s.execute("create table meta(k varchar primary key, v bigint)");
+        s.execute("insert into meta values ('batch', " + batch + "), ('applied', " + applied + ")");
+    }
+
     private long count(String table) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
                 Statement s = c.createStatement();
@@ -184,7 +278,8 @@ class EmbeddedProjectionStoreTest {
                 Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("""
                         select 'decode ' || ext || ' v' || codec_version || ' ' || decoded from decodes
-                        union all select 'reading ' || ext || ' ' || key || '=' || num from readings join reading_keys on no = key_no
+                        union all select 'reading ' || ext || ' ' || key || '=' || num
+                          from (select ext, unnest(keys) key_no, unnest(nums) num from reading_sets) join reading_keys on no = key_no
                         order by 1""")) {
             List<String> out = new java.util.ArrayList<>();
             while (r.next()) {
@@ -231,7 +326,7 @@ class EmbeddedProjectionStoreTest {
                 Statement s = c.createStatement()) {
             s.execute("insert into decodes (batch, tenant, network_id, ext, device_id, codec_version, decoded) "
                     + "values (2, 'acme', 'AB', 0, 'd1', 2, '{\"v\":10.0}')");
-            s.execute("insert into readings (batch, device_no, key_no, num, kind, ext) values (2, 0, 0, 10, 0, 0)");
+            s.execute("insert into reading_sets (batch, device_no, ext, keys, nums) values (2, 0, 0, [0], [10])");
         }
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             store.projection().open();
@@ -246,7 +341,7 @@ class EmbeddedProjectionStoreTest {
      */
     @Test
     void commits_keepTheLogPastDuckDbsDefaultThreshold_andReopeningKeepsEveryRow() throws Exception {
-        int frames = 40_000;
+        int frames = 100_000;
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             ProjectionStore p = store.projection();
             p.open();
@@ -267,10 +362,12 @@ class EmbeddedProjectionStoreTest {
         }
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
                 Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("select (select count(*) from frames), (select count(*) from readings)")) {
+                ResultSet r = s.executeQuery("select (select count(*) from frames), (select count(*) from reading_sets), "
+                        + "(select sum(len(keys)) from reading_sets)")) {
             r.next();
             assertThat(r.getLong(1)).isEqualTo(frames);
-            assertThat(r.getLong(2)).isEqualTo(5L * frames);
+            assertThat(r.getLong(2)).isEqualTo(frames);
+            assertThat(r.getLong(3)).isEqualTo(5L * frames);
         }
     }
 }
