@@ -31,7 +31,7 @@ final class HttpLoad implements RequestLoad {
 
     /** What one phase measured. */
     record Result(double seconds, long sent, long ok, long okInWindow, long newFramesInWindow, long rejected,
-            long failed, long unanswered, long notSent, Histogram latencyMicros) {
+            long failed, long unanswered, long notSent, Histogram latencyMicros, long[] maxLatencyMicrosPer250ms) {
 
         double okPerSecond() {
             return okInWindow / seconds;
@@ -94,7 +94,7 @@ final class HttpLoad implements RequestLoad {
         }
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
-        PhaseTally tally = new PhaseTally(traffic, book, end);
+        PhaseTally tally = new PhaseTally(traffic, book, start, end);
         int busy = conns.length - idle.size();
         ArrayDeque<Conn> broken = new ArrayDeque<>();
         long epochSeconds = System.currentTimeMillis() / 1000;

@@ -198,7 +198,7 @@ public final class LoadHarness {
                 Phase max;
                 try (MetricsSampler sampler = new MetricsSampler(api, 250)) {
                     max = measure(server, load, "(b) " + path + ", max rate", ingest, traffic, o.max(), 0, true);
-                    report.stalls("b", sampler);
+                    report.stalls("b", sampler, max.result().maxLatencyMicrosPer250ms());
                 }
                 report.serverThreads(threadsBefore, server.threadTicks(), max.result().seconds());
                 if (o.serverJfr() != null) {
@@ -213,7 +213,7 @@ public final class LoadHarness {
                 try (MetricsSampler sampler = new MetricsSampler(api, 250)) {
                     paced = measure(server, load, String.format(Locale.ROOT, "(c) %s, paced at %.0f%% of (b)", path,
                             100 * o.pacedFraction()), ingest, traffic, o.paced(), rate, true);
-                    report.stalls("c", sampler);
+                    report.stalls("c", sampler, paced.result().maxLatencyMicrosPer250ms());
                 }
                 Duration catchUpPaced = api.awaitProjected(key, probe, Duration.ofSeconds(300));
                 report.phase(paced, catchUpPaced);

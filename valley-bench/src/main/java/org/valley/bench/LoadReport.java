@@ -117,19 +117,29 @@ final class LoadReport {
     private String threads = "";
     private final StringBuilder stallLines = new StringBuilder();
 
-    /** The metrics timeline of a phase: 250 ms periods without any uplink made durable, peak queue depths. */
-    void stalls(String phase, MetricsSampler sampler) {
+    /**
+     * The metrics timeline of a phase: 250 ms periods without any uplink made durable, peak queue
+     * depths, and the longest latency of the requests due in each 250 ms.
+     */
+    void stalls(String phase, MetricsSampler sampler, long[] maxLatencyMicros) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("periodsOf250msWithoutDurableUplinks", sampler.stalls());
         m.put("maxJournalQueueDepth", sampler.maxJournalQueue());
         m.put("maxProjectionQueueDepth", sampler.maxProjectionQueue());
         m.put("maxProjectionLagBytes", sampler.maxLag());
         m.put("timelineDurableSlashProjectedSlashQueueSlashLagKBPer250ms", sampler.timeline());
+        StringBuilder longest = new StringBuilder();
+        for (long micros : maxLatencyMicros) {
+            longest.append(longest.isEmpty() ? "" : " ").append(micros / 1000);
+        }
+        m.put("longestLatencyMsPer250ms", longest.toString());
         root.put("metricsTimeline_" + phase, m);
         stallLines.append(String.format(Locale.ROOT, "(%s) 250 ms periods with nothing made durable: %d; max journal queue %.0f,"
                 + " max projection queue %.0f, max projection lag %.1f MB%n"
-                + "  per 250 ms, durable / projected / projection queue / lag KB: %s%n", phase, sampler.stalls(),
-                sampler.maxJournalQueue(), sampler.maxProjectionQueue(), sampler.maxLag() / 1e6, sampler.timeline()));
+                + "  per 250 ms, durable / projected / projection queue / lag KB: %s%n"
+                + "  per 250 ms, the longest latency of the requests due, ms: %s%n", phase, sampler.stalls(),
+                sampler.maxJournalQueue(), sampler.maxProjectionQueue(), sampler.maxLag() / 1e6, sampler.timeline(),
+                longest));
     }
 
     void ratio(double sustainedOverBare) {

@@ -12,7 +12,10 @@ final class PhaseTally {
 
     private final Uplinks traffic;
     private final boolean book;
+    private final long start;
     private final long end;
+    /** The longest latency of the requests due in each 250 ms of the phase, in microseconds. */
+    private final long[] maxMicrosPerQuarter;
     private final Histogram latencyMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
     long sent;
     long failed;
@@ -23,17 +26,25 @@ final class PhaseTally {
 
     /**
      * @param book whether 2xx answers are booked as acknowledged frames in {@code traffic}
-     * @param end when the phase's window closes, in {@link System#nanoTime()}
+     * @param start when the phase's window opens, in {@link System#nanoTime()}
+     * @param end when it closes
      */
-    PhaseTally(Uplinks traffic, boolean book, long end) {
+    PhaseTally(Uplinks traffic, boolean book, long start, long end) {
         this.traffic = traffic;
         this.book = book;
+        this.start = start;
         this.end = end;
+        this.maxMicrosPerQuarter = new long[(int) ((end - start) / QUARTER) + 1];
     }
+
+    private static final long QUARTER = 250_000_000L;
 
     /** A complete answer with {@code status} at {@code now} to the request tagged {@code tag}, due at {@code due}. */
     void answered(int status, long tag, long due, long now) {
-        latencyMicros.recordValue(Math.max(1, (now - due) / 1000));
+        long micros = Math.max(1, (now - due) / 1000);
+        latencyMicros.recordValue(micros);
+        int quarter = (int) Math.min(maxMicrosPerQuarter.length - 1, Math.max(0, (due - start) / QUARTER));
+        maxMicrosPerQuarter[quarter] = Math.max(maxMicrosPerQuarter[quarter], micros);
         if (status / 100 == 2) {
             ok++;
             boolean first = book && traffic.acknowledged(tag);
@@ -52,6 +63,6 @@ final class PhaseTally {
     HttpLoad.Result result(double seconds, double rate, long unanswered) {
         long notSent = rate > 0 ? Math.max(0, (long) (seconds * rate) - sent) : 0;
         return new HttpLoad.Result(seconds, sent, ok, okInWindow, newFrames, rejected, failed, unanswered, notSent,
-                latencyMicros);
+                latencyMicros, maxMicrosPerQuarter.clone());
     }
 }

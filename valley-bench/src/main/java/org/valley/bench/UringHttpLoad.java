@@ -186,7 +186,7 @@ final class UringHttpLoad implements RequestLoad {
             }
             start = System.nanoTime();
             end = start + (long) (seconds * 1e9);
-            tally = new PhaseTally(traffic, book, end);
+            tally = new PhaseTally(traffic, book, start, end);
             nextClockCheck = start;
             // an open loop sends what is due every millisecond; both loops check for their end
             ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.MILLISECONDS);
