@@ -34,7 +34,8 @@ final class ReadingSets {
     private double[] nums = new double[16];
     private byte[] kinds = new byte[16];
     private String[] strs = new String[16];
-    private boolean numbersOnly = true;
+    private boolean anyBoolean;
+    private boolean anyText;
 
     ReadingSets(DuckDBAppender appender) {
         this.appender = appender;
@@ -67,12 +68,12 @@ final class ReadingSets {
                 nums[size] = b ? 1 : 0;
                 kinds[size] = BOOLEAN;
                 strs[size] = null;
-                numbersOnly = false;
+                anyBoolean = true;
             }
             default -> {
                 kinds[size] = TEXT;
                 strs[size] = value.toString();
-                numbersOnly = false;
+                anyText = true;
             }
         }
         size++;
@@ -85,22 +86,23 @@ final class ReadingSets {
             return false;
         }
         appender.beginRow().append(batch).append(device).appendEpochMillis(ts).append(ext).append(Arrays.copyOf(keys, size));
-        if (numbersOnly) {
+        if (!anyBoolean && !anyText) {
             appender.append(Arrays.copyOf(nums, size)).appendNull().appendNull();
+        } else if (!anyText) {
+            appender.append(Arrays.copyOf(nums, size)).appendByteArray(Arrays.copyOf(kinds, size)).appendNull();
         } else {
+            // text values are rare: their sets take the appender's list path, which allows null elements
             List<Double> values = new ArrayList<>(size);
-            List<Byte> kindList = new ArrayList<>(size);
-            List<String> texts = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
                 values.add(kinds[i] == TEXT ? null : nums[i]);
-                kindList.add(kinds[i]);
-                texts.add(strs[i]);
             }
-            appender.append(values).append(kindList).append(texts);
+            appender.append(values).appendByteArray(Arrays.copyOf(kinds, size))
+                    .append(Arrays.asList(Arrays.copyOf(strs, size)));
         }
         appender.endRow();
         size = 0;
-        numbersOnly = true;
+        anyBoolean = false;
+        anyText = false;
         return true;
     }
 }
