@@ -1,0 +1,134 @@
+package org.valley.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.valley.codec.CodecCatalog;
+import org.valley.device.DeviceDirectory;
+import org.valley.frame.Reception;
+import org.valley.frame.Uplink;
+import org.valley.frame.UplinkKind;
+import org.valley.store.ProjectionStore;
+
+class ProjectionCommitTest {
+
+    /** A store that keeps nothing and counts the commits. */
+    private static final class CountingStore implements ProjectionStore {
+        final AtomicInteger commits = new AtomicInteger();
+
+        @Override
+        public Resume open() {
+            return new Resume(-1, List.of());
+        }
+
+        @Override
+        public void frame(long position, Uplink uplink, long extended, boolean restart) {}
+
+        @Override
+        public void reception(long position, Uplink uplink, long extended, Reception reception, boolean fromAdvanced) {}
+
+        @Override
+        public void frameMeta(Uplink uplink, long extended) {}
+
+        @Override
+        public void decode(String tenant, String networkId, long extended, String deviceId, String codecId,
+                int codecVersion, String decodedJson, String error, long at) {}
+
+        @Override
+        public void reading(String deviceId, long ts, String key, Object value, long extended) {}
+
+        @Override
+        public void supersedeDecode(String tenant, String networkId, long extended, String deviceId) {}
+
+        @Override
+        public void commit(long appliedPosition) {
+            commits.incrementAndGet();
+        }
+
+        @Override
+        public boolean hasFrame(String tenant, String networkId, long extended) {
+            return false;
+        }
+
+        @Override
+        public List<StoredFrame> frames(String tenant, String networkId) {
+            return List.of();
+        }
+    }
+
+    private static Projection.Entry entry(int i) {
+        return new Projection.Entry(i * 100L, new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", i % 4096,
+                1_763_719_200_000L + i * 1000L, 1_763_719_201_000L + i * 1000L, new byte[] {(byte) i},
+                List.of(new Reception("1D2A", -120.0, 8.0)), false, false, null));
+    }
+
+    /**
+     * A reader waiting for the journal's end while the projection catches up on 3,000 entries makes
+     * one commit when that end is applied, not one per 256 entries: each commit is a transaction of
+     * the store, and a reader polling throughout a long catch-up kept it committing for nothing.
+     */
+    @Test
+    void aReaderWaitingForAPositionFarAhead_doesNotMakeTheCatchUpCommitBeforeItCanBeAnswered() throws Exception {
+        CountingStore store = new CountingStore();
+        // a clock that stands still: no commit falls due by the interval
+        Projection projection = new Projection(store, new DeviceDirectory(), new CodecCatalog(),
+                InstantSource.fixed(Instant.parse("2026-12-07T00:00:00Z")), 1, 1_000);
+        List<Projection.Entry> journal = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            journal.add(entry(i));
+        }
+        CountDownLatch reachedMiddle = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        projection.catchUpFrom((from, consumer) -> {
+            for (Projection.Entry e : journal) {
+                if (e.position() < from) {
+                    continue;
+                }
+                if (e.position() == 1_000 * 100L && reachedMiddle.getCount() > 0) {
+                    reachedMiddle.countDown();
+                    try {
+                        goOn.await();
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                consumer.accept(e.position(), e.uplink());
+            }
+        });
+        projection.start();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        projection.submit(() -> {
+            holding.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        // the queue holds one entry: the rest find it full, and the projection reads them from the journal
+        for (Projection.Entry e : journal) {
+            projection.accept(List.of(e));
+        }
+        release.countDown();
+        assertThat(reachedMiddle.await(10, TimeUnit.SECONDS)).isTrue();
+        long end = journal.get(journal.size() - 1).position();
+        CompletableFuture<Long> reader = projection.awaitApplied(end);
+        int before = store.commits.get();
+        goOn.countDown();
+
+        assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo(end);
+        assertThat(store.commits.get() - before).as("commits while the reader waited").isLessThanOrEqualTo(2);
+        assertThat(projection.framesProjected()).isEqualTo(3_000);
+        projection.close();
+    }
+}
