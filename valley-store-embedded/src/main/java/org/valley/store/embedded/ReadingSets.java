@@ -14,7 +14,10 @@ import org.duckdb.DuckDBAppender;
  *
  * <p>Numbers go in {@code nums}. When the set holds a boolean or a text value, {@code kinds} says
  * what each value is (0 number, 1 boolean stored as 0 or 1 in {@code nums}, 2 text in {@code
- * strs}); when it holds numbers only, which is the usual case, both lists are null.
+ * strs}, whose other elements are null); {@code strs} is null unless the set holds text, and both
+ * are null when it holds numbers only, which is the usual case. Sets without text are written
+ * through the appender's primitive list methods; a set with text takes its list-of-objects path,
+ * which allows null elements.
  *
  * <p>Readings arrive one by one; consecutive readings of the same device, time and frame belong to
  * one set, and a set is written when a reading of another one arrives or at {@link #flush}.
