@@ -120,6 +120,8 @@ public final class Projection implements AutoCloseable {
     /** The position of the last entry handed over while behind, not queued. */
     private long missedUpTo = -1;
     private final AtomicLong catchUps = new AtomicLong();
+    /** Transactions of the store: each flushes every table written since the last one. */
+    private final AtomicLong commits = new AtomicLong();
     /** Queue items set aside during a catch-up (projection thread only). */
     private final List<Object> deferred = new ArrayList<>();
 
@@ -713,6 +715,7 @@ public final class Projection implements AutoCloseable {
     private void commit() {
         long position = pendingPosition;
         store.commit(position);
+        commits.incrementAndGet();
         applied.set(position);
         pending = 0;
         lastCommit = clock.millis();
@@ -741,6 +744,11 @@ public final class Projection implements AutoCloseable {
     }
 
     /** How many times a full queue sent the projection to read the journal itself. */
+    /** Commits to the store since start, replay included. */
+    public long commits() {
+        return commits.get();
+    }
+
     public long catchUps() {
         return catchUps.get();
     }

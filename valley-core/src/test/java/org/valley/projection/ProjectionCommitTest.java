@@ -129,6 +129,7 @@ class ProjectionCommitTest {
         assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo(end);
         assertThat(store.commits.get() - before).as("commits while the reader waited").isLessThanOrEqualTo(2);
         assertThat(projection.framesProjected()).isEqualTo(3_000);
+        assertThat(projection.commits()).isEqualTo(store.commits.get());
         projection.close();
     }
 }
