@@ -10,6 +10,8 @@ import org.HdrHistogram.Histogram;
  */
 final class PhaseTally {
 
+    private static final long QUARTER = 250_000_000L;
+
     private final Uplinks traffic;
     private final boolean book;
     private final long start;
@@ -36,8 +38,6 @@ final class PhaseTally {
         this.end = end;
         this.maxMicrosPerQuarter = new long[(int) ((end - start) / QUARTER) + 1];
     }
-
-    private static final long QUARTER = 250_000_000L;
 
     /** A complete answer with {@code status} at {@code now} to the request tagged {@code tag}, due at {@code due}. */
     void answered(int status, long tag, long due, long now) {

@@ -743,12 +743,12 @@ public final class Projection implements AutoCloseable {
         return capacity - room.availablePermits();
     }
 
-    /** How many times a full queue sent the projection to read the journal itself. */
     /** Commits to the store since start, replay included. */
     public long commits() {
         return commits.get();
     }
 
+    /** How many times a full queue sent the projection to read the journal itself. */
     public long catchUps() {
         return catchUps.get();
     }

@@ -234,8 +234,10 @@ class SandboxTest {
         // against another thread's CPU time still stops calls. With the default 50 ms, on the 2-core
         // reference machine, a call of this trivial codec was stopped in 2 runs of 5: this test is about
         // sharing contexts between threads, not about the limit's value.
-        JsRuntime roomy = new JsRuntime(new JsLimits(Duration.ofMillis(250), Duration.ofSeconds(5), 64L << 20,
-                512 * 1024, 64 * 1024, 1 << 20, 1 << 20, 4));
+        JsLimits defaults = JsLimits.DEFAULTS;
+        JsRuntime roomy = new JsRuntime(new JsLimits(Duration.ofMillis(250), defaults.setupTime(), defaults.allocatedBytes(),
+                defaults.sourceBytes(), defaults.outputChars(), defaults.maxStringLength(), defaults.maxTypedArrayLength(),
+                defaults.contextsPerCodec()));
         Codec codec = roomy.compile(new CodecDefinition("test", null, "javascript",
                 "function decodeUplink(i) { var s = 0; for (var k = 0; k < i.bytes.length; k++) s += i.bytes[k];"
                 + " return {data: {sum: s, n: i.bytes.length}}; }", 1, null));

@@ -10,7 +10,7 @@ import org.duckdb.DuckDBAppender;
  * Writes the readings of one decode as one row of {@code reading_sets}: the device's number, the
  * time, the frame's extended number, and aligned lists of key numbers and values. A Sens'it frame
  * makes ten readings; as ten rows of eight columns they were most of the values the store appended
- * per frame, and as one row of lists they are a quarter of them (see docs/decisions.md, section 16).
+ * per frame, and as one row of lists they are about a third of them (docs/decisions.md, section 16).
  *
  * <p>Numbers go in {@code nums}. When the set holds a boolean or a text value, {@code kinds} says
  * what each value is (0 number, 1 boolean stored as 0 or 1 in {@code nums}, 2 text in {@code
