@@ -30,11 +30,12 @@ import org.valley.store.embedded.EmbeddedStore;
  * thread and DuckDB's own; the parsing is done before the clock starts) and the size of the
  * database files: the ceiling the store puts on the end-to-end rate. With {@code
  * -Dvalley.bench.crash=true} it stops as a crash would, without closing the store, and leaves the
- * directory behind, to time what opening it replays.
+ * directory behind, to time what opening it replays. {@code commitMillis} is the projection's commit
+ * interval (the server's {@code commit-interval}).
  *
  * <pre>{@code
  * java --enable-native-access=ALL-UNNAMED -cp valley-bench/target/benchmarks.jar org.valley.bench.ProjectionBench \
- *     [devices=10000] [framesPerDevice=30] [batch=128]
+ *     [devices=10000] [framesPerDevice=30] [batch=128] [commitMillis=200]
  * }</pre>
  */
 public final class ProjectionBench {
@@ -45,6 +46,7 @@ public final class ProjectionBench {
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int framesPerDevice = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+        long commitMillis = args.length > 3 ? Long.parseLong(args[3]) : 200;
         DeviceDirectory directory = new DeviceDirectory();
         Instant created = Instant.parse("2026-11-21T00:00:00Z");
         for (int d = 0; d < devices; d++) {
@@ -79,7 +81,7 @@ public final class ProjectionBench {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             Projection projection = new Projection(store.projection(), directory, codecs, InstantSource.system(),
-                    65_536, 200);
+                    65_536, commitMillis);
             projection.start();
             long cpu0 = storeCpu(threads);
             long t0 = System.nanoTime();
