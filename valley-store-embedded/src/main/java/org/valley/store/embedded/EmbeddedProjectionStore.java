@@ -29,7 +29,7 @@ import org.valley.store.ProjectionStore;
 final class EmbeddedProjectionStore implements ProjectionStore {
 
     private static final String[] TABLES =
-            {"frames", "receptions", "frame_meta", "decodes", "reading_sets", "runs", "reading_devices", "reading_keys"};
+            {"frames", "receptions", "frame_meta", "decodes", "reading_texts", "runs", "reading_devices", "reading_keys"};
     /** Deduplication keys restored per track: as many as a track remembers. */
     private static final int KEYS_PER_TRACK = 8;
 
@@ -75,7 +75,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             receptions = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "receptions");
             frameMeta = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "frame_meta");
             decodes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "decodes");
-            readings = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_sets");
+            readings = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_texts");
             sets = new ReadingSets(readings);
             runs = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "runs");
             readingDevices = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_devices");
@@ -455,7 +455,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         try (Statement st = connection.createStatement()) {
             st.execute("delete from decodes d using superseded s where d.tenant = s.tenant and d.network_id = s.network_id "
                     + "and d.ext = s.ext and d.batch < " + batch);
-            st.execute("delete from reading_sets r using superseded s, reading_devices n where r.device_no = n.no "
+            st.execute("delete from reading_texts r using superseded s, reading_devices n where r.device_no = n.no "
                     + "and n.device_id = s.device_id and r.ext = s.ext and r.batch < " + batch);
         }
     }

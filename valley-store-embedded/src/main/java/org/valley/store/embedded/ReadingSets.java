@@ -1,23 +1,24 @@
 package org.valley.store.embedded;
 
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.duckdb.DuckDBAppender;
+import org.valley.json.Json;
 
 /**
- * Writes the readings of one decode as one row of {@code reading_sets}: the device's number, the
+ * Writes the readings of one decode as one row of {@code reading_texts}: the device's number, the
  * time, the frame's extended number, and aligned lists of key numbers and values. A Sens'it frame
  * makes ten readings; as ten rows of eight columns they were most of the values the store appended
  * per frame, and as one row of lists they are about a third of them (docs/decisions.md, section 16).
+ * Each list is written as its text ({@code [3,0,1]}), which DuckDB casts back to a list in the view
+ * {@code reading_sets} that queries read: appending list columns cost the projection about a fifth of
+ * its CPU per frame, and appending their text next to nothing (section 17).
  *
- * <p>Numbers go in {@code nums}. When the set holds a boolean or a text value, {@code kinds} says
- * what each value is (0 number, 1 boolean stored as 0 or 1 in {@code nums}, 2 text in {@code
- * strs}, whose other elements are null); {@code strs} is null unless the set holds text, and both
- * are null when it holds numbers only, which is the usual case. Sets without text are written
- * through the appender's primitive list methods; a set with text takes its list-of-objects path,
- * which allows null elements.
+ * <p>Numbers go in {@code nums}, written as {@link Double#toString} writes them, which DuckDB reads
+ * back to the same double. When the set holds a boolean or a text value, {@code kinds} says what
+ * each value is (0 number, 1 boolean stored as 0 or 1 in {@code nums}, 2 text in {@code strs}, a JSON
+ * array whose other elements are null, with null in {@code nums}); {@code strs} is null unless the
+ * set holds text, and both are null when it holds numbers only.
  *
  * <p>Readings arrive one by one; consecutive readings of the same device, time and frame belong to
  * one set, and a set is written when a reading of another one arrives or at {@link #flush}.
@@ -39,6 +40,7 @@ final class ReadingSets {
     private String[] strs = new String[16];
     private boolean anyBoolean;
     private boolean anyText;
+    private final StringBuilder text = new StringBuilder(128);
 
     ReadingSets(DuckDBAppender appender) {
         this.appender = appender;
@@ -88,19 +90,37 @@ final class ReadingSets {
         if (size == 0) {
             return false;
         }
-        appender.beginRow().append(batch).append(device).appendEpochMillis(ts).append(ext).append(Arrays.copyOf(keys, size));
-        if (!anyBoolean && !anyText) {
-            appender.append(Arrays.copyOf(nums, size)).appendNull().appendNull();
-        } else if (!anyText) {
-            appender.append(Arrays.copyOf(nums, size)).appendByteArray(Arrays.copyOf(kinds, size)).appendNull();
-        } else {
-            // text values are rare: their sets take the appender's list path, which allows null elements
-            List<Double> values = new ArrayList<>(size);
-            for (int i = 0; i < size; i++) {
-                values.add(kinds[i] == TEXT ? null : nums[i]);
+        text.setLength(0);
+        text.append('[');
+        for (int i = 0; i < size; i++) {
+            text.append(i == 0 ? "" : ",").append(keys[i]);
+        }
+        appender.beginRow().append(batch).append(device).appendEpochMillis(ts).append(ext).append(text.append(']').toString());
+        text.setLength(0);
+        text.append('[');
+        for (int i = 0; i < size; i++) {
+            text.append(i == 0 ? "" : ",");
+            if (kinds[i] == TEXT) {
+                text.append("null");
+            } else {
+                text.append(nums[i]);
             }
-            appender.append(values).appendByteArray(Arrays.copyOf(kinds, size))
-                    .append(Arrays.asList(Arrays.copyOf(strs, size)));
+        }
+        appender.append(text.append(']').toString());
+        if (!anyBoolean && !anyText) {
+            appender.appendNull().appendNull();
+        } else {
+            text.setLength(0);
+            text.append('[');
+            for (int i = 0; i < size; i++) {
+                text.append(i == 0 ? "" : ",").append(kinds[i]);
+            }
+            appender.append(text.append(']').toString());
+            if (anyText) {
+                appender.append(Json.write(Arrays.asList(Arrays.copyOf(strs, size))));
+            } else {
+                appender.appendNull();
+            }
         }
         appender.endRow();
         size = 0;

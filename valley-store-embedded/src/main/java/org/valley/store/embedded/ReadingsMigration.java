@@ -12,9 +12,11 @@ import java.sql.Statement;
  *       each key gets a number once, in {@code reading_devices} and {@code reading_keys}, and a
  *       reading row holds the two numbers (docs/decisions.md, section 12).
  *   <li>The second layout had a row per reading: the readings of one device, time and frame become
- *       one row of {@code reading_sets} with aligned lists, in the order they were written
- *       (section 16).
+ *       one set, in the order they were written (section 16).
+ *   <li>The third layout kept a set's lists as list columns of {@code reading_sets}; they become
+ *       the text of the lists in {@code reading_texts} (section 17).
  * </ol>
+ * Queries read the sets through the view {@code reading_sets}, which casts the texts back to lists.
  */
 final class ReadingsMigration {
 
@@ -46,15 +48,30 @@ final class ReadingsMigration {
         if (count(s, "select count(*) from information_schema.tables where table_name = 'readings'") > 0) {
             inTransaction(s, () -> {
                 s.execute("""
-                        insert into reading_sets
+                        insert into reading_texts
                         with r as (select *, row_number() over () i from readings)
-                        select batch, device_no, ts, ext, list(key_no order by i), list(num order by i),
-                               case when bool_and(kind = 0) then null else list(kind order by i) end,
-                               case when bool_and(kind = 0) then null else list(str order by i) end
+                        select batch, device_no, ts, ext, list(key_no order by i)::varchar, list(num order by i)::varchar,
+                               case when bool_and(kind = 0) then null else list(kind order by i)::varchar end,
+                               case when bool_and(kind <> 2) then null else to_json(list(str order by i))::varchar end
                         from r group by batch, device_no, ts, ext""");
                 s.execute("drop table readings");
             });
         }
+        if (count(s, "select count(*) from information_schema.tables "
+                + "where table_name = 'reading_sets' and table_type = 'BASE TABLE'") > 0) {
+            inTransaction(s, () -> {
+                s.execute("""
+                        insert into reading_texts
+                        select batch, device_no, ts, ext, keys::varchar, nums::varchar, kinds::varchar, to_json(strs)::varchar
+                        from reading_sets""");
+                s.execute("drop table reading_sets");
+            });
+        }
+        s.execute("""
+                create or replace view reading_sets as
+                select batch, device_no, ts, ext, keys::integer[] keys, nums::double[] nums, kinds::tinyint[] kinds,
+                       strs::json::varchar[] strs
+                from reading_texts""");
     }
 
     private interface Step {

@@ -46,7 +46,7 @@ class EmbeddedProjectionStoreTest {
             s.execute("insert into frames (batch, tenant, network_id, seq, ext) values (2, 'acme', 'AB', 3, 3)");
             s.execute("insert into reading_devices values (2, 1, 'd2')");
             s.execute("insert into reading_keys values (2, 1, 'w')");
-            s.execute("insert into reading_sets (batch, device_no, ext, keys, nums) values (2, 1, 3, [1], [3])");
+            s.execute("insert into reading_texts (batch, device_no, ext, keys, nums) values (2, 1, 3, '[1]', '[3]')");
         }
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             ProjectionStore.Resume resume = store.projection().open();
@@ -167,11 +167,48 @@ class EmbeddedProjectionStoreTest {
                         + r.getString(5));
             }
             assertThat(sets).containsExactly(
-                    "0 [1, 0] [93.0, 1.0] [0, 1] [NULL, NULL]",
+                    "0 [1, 0] [93.0, 1.0] [0, 1] null",
                     "1 [2, 1] [NULL, 50.0] [2, 0] [standby, NULL]",
                     "0 [1] [92.0] null null");
             assertThat(count("information_schema.tables where table_name = 'readings'")).isZero();
         }
+    }
+
+    /** A store whose sets were list columns: each set becomes the text of its lists, and reads the same. */
+    @Test
+    void open_storeWithListColumns_keepsEachSetAsText_andReadsTheSameReadings() throws Exception {
+        String lists = "keys integer[], nums double[], kinds tinyint[], strs varchar[]";
+        String[] earlier = {
+            "create table reading_sets(batch bigint, device_no integer, ts timestamp_ms, ext bigint, " + lists + ")",
+            "create table reading_devices(batch bigint, no integer, device_id varchar)",
+            "create table reading_keys(batch bigint, no integer, key varchar)",
+            "insert into reading_devices values (1, 0, 'desk-1'), (1, 1, 'desk-2')",
+            "insert into reading_keys values (1, 0, 'occupied'), (1, 1, 'battery'), (1, 2, 'mode')",
+            "insert into reading_sets values (1, 0, make_timestamp_ms(1000), 7, [1, 0], [93.25, 1], [0, 1], null), "
+                + "(1, 1, make_timestamp_ms(2000), 3, [2, 1], [null, 1e-7], [2, 0], ['stand, \"by\"]', null]), "
+                + "(2, 0, make_timestamp_ms(3000), 8, [1], [-0.1], null, null)",
+            "create table meta(k varchar primary key, v bigint)",
+            "insert into meta values ('batch', 2), ('applied', 400)"};
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"))) {
+            for (String sql : earlier) {
+                c.createStatement().execute(sql);
+            }
+        }
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            store.projection().open();
+            assertThat(readings(store, "desk-1")).containsExactly("3000 battery=-0.1", "1000 battery=93.25", "1000 occupied=true");
+            assertThat(readings(store, "desk-2")).containsExactly("2000 battery=1.0E-7", "2000 mode=stand, \"by\"]");
+            assertThat(store.queries().readings("desk-1", "battery", null, null, 10)).hasSize(2);
+        }
+        assertThat(count("reading_texts")).isEqualTo(3);
+        assertThat(count("information_schema.tables where table_name = 'reading_sets' and table_type = 'VIEW'"))
+                .isEqualTo(1);
+        // opening again leaves the store as it is
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            store.projection().open();
+            assertThat(readings(store, "desk-2")).containsExactly("2000 battery=1.0E-7", "2000 mode=stand, \"by\"]");
+        }
+        assertThat(count("reading_texts")).isEqualTo(3);
     }
 
     /** Readings of numbers only leave the kinds and texts out; a boolean or a text value brings both lists. */
@@ -195,6 +232,15 @@ class EmbeddedProjectionStoreTest {
                     .satisfies(r -> assertThat(r.value()).isEqualTo(90.0));
             assertThat(store.queries().readings("desk-1", "battery", 500L, 1500L, 10)).isEmpty();
             assertThat(store.queries().readings("desk-1", "nothing", null, null, 10)).isEmpty();
+            // values whose text needs care: quotes, commas and brackets in a text, the extremes of a double
+            p.reading("desk-3", 3000, "label", "a \"b\", [c]\\", 3);
+            p.reading("desk-3", 3000, "tiny", -4.9e-324, 3);
+            p.reading("desk-3", 3000, "huge", Double.MAX_VALUE, 3);
+            p.reading("desk-3", 3000, "third", 1 / 3.0, 3);
+            p.commit(1);
+            assertThat(store.queries().readings("desk-3", null, null, null, 10)).extracting(r -> r.key() + "=" + r.value())
+                    .containsExactlyInAnyOrder("label=a \"b\", [c]\\", "tiny=-4.9E-324", "huge=1.7976931348623157E308",
+                            "third=0.3333333333333333");
         }
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
                 Statement s = c.createStatement();
@@ -204,7 +250,8 @@ class EmbeddedProjectionStoreTest {
             while (r.next()) {
                 sets.add(r.getLong(1) + " " + r.getInt(2) + " " + r.getString(3) + " " + r.getString(4));
             }
-            assertThat(sets).containsExactly("1 2 null null", "2 3 [1, 2, 0] [NULL, standby, NULL]", "2 1 null null");
+            assertThat(sets).containsExactly("1 2 null null", "2 3 [1, 2, 0] [NULL, standby, NULL]", "2 1 null null",
+                    "3 4 [2, 0, 0, 0] ['a \"b\", [c]\\\\', NULL, NULL, NULL]"); // DuckDB writes the backslash escaped
         }
     }
 
@@ -326,7 +373,7 @@ class EmbeddedProjectionStoreTest {
                 Statement s = c.createStatement()) {
             s.execute("insert into decodes (batch, tenant, network_id, ext, device_id, codec_version, decoded) "
                     + "values (2, 'acme', 'AB', 0, 'd1', 2, '{\"v\":10.0}')");
-            s.execute("insert into reading_sets (batch, device_no, ext, keys, nums) values (2, 0, 0, [0], [10])");
+            s.execute("insert into reading_texts (batch, device_no, ext, keys, nums) values (2, 0, 0, '[0]', '[10]')");
         }
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             store.projection().open();
