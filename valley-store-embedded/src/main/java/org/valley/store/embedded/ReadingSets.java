@@ -29,6 +29,11 @@ final class ReadingSets {
     static final byte BOOLEAN = 1;
     static final byte TEXT = 2;
 
+    /** Which list {@link #listText} writes. */
+    private static final int KEYS = 0;
+    private static final int NUMS = 1;
+    private static final int KINDS = 2;
+
     private final DuckDBAppender appender;
     private int device = -1;
     private long ts;
@@ -90,32 +95,12 @@ final class ReadingSets {
         if (size == 0) {
             return false;
         }
-        text.setLength(0);
-        text.append('[');
-        for (int i = 0; i < size; i++) {
-            text.append(i == 0 ? "" : ",").append(keys[i]);
-        }
-        appender.beginRow().append(batch).append(device).appendEpochMillis(ts).append(ext).append(text.append(']').toString());
-        text.setLength(0);
-        text.append('[');
-        for (int i = 0; i < size; i++) {
-            text.append(i == 0 ? "" : ",");
-            if (kinds[i] == TEXT) {
-                text.append("null");
-            } else {
-                text.append(nums[i]);
-            }
-        }
-        appender.append(text.append(']').toString());
+        appender.beginRow().append(batch).append(device).appendEpochMillis(ts).append(ext).append(listText(KEYS))
+                .append(listText(NUMS));
         if (!anyBoolean && !anyText) {
             appender.appendNull().appendNull();
         } else {
-            text.setLength(0);
-            text.append('[');
-            for (int i = 0; i < size; i++) {
-                text.append(i == 0 ? "" : ",").append(kinds[i]);
-            }
-            appender.append(text.append(']').toString());
+            appender.append(listText(KINDS));
             if (anyText) {
                 appender.append(Json.write(Arrays.asList(Arrays.copyOf(strs, size))));
             } else {
@@ -127,5 +112,28 @@ final class ReadingSets {
         anyBoolean = false;
         anyText = false;
         return true;
+    }
+
+    /** The pending set's keys, values or kinds as the text DuckDB casts to a list: {@code [a,b,c]}. */
+    private String listText(int column) {
+        text.setLength(0);
+        text.append('[');
+        for (int i = 0; i < size; i++) {
+            if (i > 0) {
+                text.append(',');
+            }
+            switch (column) {
+                case KEYS -> text.append(keys[i]);
+                case NUMS -> {
+                    if (kinds[i] == TEXT) {
+                        text.append("null");
+                    } else {
+                        text.append(nums[i]);
+                    }
+                }
+                default -> text.append(kinds[i]);
+            }
+        }
+        return text.append(']').toString();
     }
 }

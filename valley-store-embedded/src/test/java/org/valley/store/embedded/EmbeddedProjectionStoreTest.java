@@ -189,9 +189,10 @@ class EmbeddedProjectionStoreTest {
                 + "(2, 0, make_timestamp_ms(3000), 8, [1], [-0.1], null, null)",
             "create table meta(k varchar primary key, v bigint)",
             "insert into meta values ('batch', 2), ('applied', 400)"};
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"))) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
+                Statement s = c.createStatement()) {
             for (String sql : earlier) {
-                c.createStatement().execute(sql);
+                s.execute(sql);
             }
         }
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
