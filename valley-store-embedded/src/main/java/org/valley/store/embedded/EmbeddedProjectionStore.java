@@ -29,7 +29,8 @@ import org.valley.store.ProjectionStore;
 final class EmbeddedProjectionStore implements ProjectionStore {
 
     private static final String[] TABLES =
-            {"frames", "receptions", "frame_meta", "decodes", "reading_texts", "runs", "reading_devices", "reading_keys"};
+            {"frames", "receptions", "frame_meta", "decodes", "reading_values", "reading_shapes", "runs", "reading_devices",
+             "reading_keys"};
     /** Deduplication keys restored per track: as many as a track remembers. */
     private static final int KEYS_PER_TRACK = 8;
 
@@ -39,6 +40,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     private DuckDBAppender frameMeta;
     private DuckDBAppender decodes;
     private DuckDBAppender readings;
+    private DuckDBAppender readingShapes;
     private ReadingSets sets;
     private DuckDBAppender runs;
     private DuckDBAppender readingDevices;
@@ -50,6 +52,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
      */
     private final Map<String, Integer> deviceNumbers = new HashMap<>();
     private final Map<String, Integer> keyNumbers = new HashMap<>();
+    private final Map<String, Integer> shapeNumbers = new HashMap<>();
     private long batch;
     private final List<Superseded> superseded = new ArrayList<>();
 
@@ -75,13 +78,15 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             receptions = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "receptions");
             frameMeta = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "frame_meta");
             decodes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "decodes");
-            readings = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_texts");
-            sets = new ReadingSets(readings);
+            readings = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_values");
+            readingShapes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_shapes");
+            sets = new ReadingSets(readings, readingShapes, shapeNumbers);
             runs = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "runs");
             readingDevices = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_devices");
             readingKeys = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_keys");
             loadNumbers("select device_id, no from reading_devices", deviceNumbers);
             loadNumbers("select key, no from reading_keys", keyNumbers);
+            loadNumbers("select keys || coalesce(kinds, ''), no from reading_shapes", shapeNumbers);
             return new Resume(applied, loadTracks(), loadKeys());
         } catch (SQLException e) {
             throw new StoreException("opening the projection store", e);
@@ -360,9 +365,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     public void reading(String deviceId, long ts, String key, Object value, long extended) {
         try {
             int device = number(deviceId, deviceNumbers, readingDevices);
-            if (sets.add(batch, device, ts, extended, number(key, keyNumbers, readingKeys), value)) {
-                rows++;
-            }
+            rows += sets.add(batch, device, ts, extended, number(key, keyNumbers, readingKeys), value);
         } catch (SQLException e) {
             throw new StoreException("appending a reading", e);
         }
@@ -398,9 +401,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             receptions.flush();
             frameMeta.flush();
             decodes.flush();
-            if (sets.flush(batch)) {
-                rows++;
-            }
+            rows += sets.flush(batch);
+            readingShapes.flush();
             readings.flush();
             runs.flush();
             readingDevices.flush();
@@ -455,7 +457,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         try (Statement st = connection.createStatement()) {
             st.execute("delete from decodes d using superseded s where d.tenant = s.tenant and d.network_id = s.network_id "
                     + "and d.ext = s.ext and d.batch < " + batch);
-            st.execute("delete from reading_texts r using superseded s, reading_devices n where r.device_no = n.no "
+            st.execute("delete from reading_values r using superseded s, reading_devices n where r.device_no = n.no "
                     + "and n.device_id = s.device_id and r.ext = s.ext and r.batch < " + batch);
         }
     }
@@ -520,8 +522,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     void close() {
         try {
-            for (DuckDBAppender a : new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readings, runs, readingDevices,
-                readingKeys}) {
+            for (DuckDBAppender a : new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readingShapes, readings, runs,
+                readingDevices, readingKeys}) {
                 if (a != null) {
                     a.close();
                 }

@@ -39,8 +39,9 @@ public final class EmbeddedStore implements AutoCloseable {
         create table if not exists decodes(batch bigint, tenant varchar, network_id varchar, ext bigint, device_id varchar,
           codec_id varchar, codec_version integer, decoded varchar, error varchar, decoded_at timestamp_ms)""",
         """
-        create table if not exists reading_texts(batch bigint, device_no integer, ts timestamp_ms, ext bigint,
-          keys varchar, nums varchar, kinds varchar, strs varchar)""",
+        create table if not exists reading_values(batch bigint, device_no integer, ts timestamp_ms, ext bigint,
+          shape integer, nums varchar, strs varchar)""",
+        "create table if not exists reading_shapes(batch bigint, no integer, keys varchar, kinds varchar)",
         "create table if not exists reading_devices(batch bigint, no integer, device_id varchar)",
         "create table if not exists reading_keys(batch bigint, no integer, key varchar)",
         "create table if not exists tenants(id varchar primary key, name varchar, created_at timestamp_ms)",

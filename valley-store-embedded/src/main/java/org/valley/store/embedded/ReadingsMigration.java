@@ -14,13 +14,23 @@ import java.sql.Statement;
  *   <li>The second layout had a row per reading: the readings of one device, time and frame become
  *       one set, in the order they were written (section 16).
  *   <li>The third layout kept a set's lists as list columns of {@code reading_sets}; they become
- *       the text of the lists in {@code reading_texts} (section 17).
+ *       the text of the lists (section 17).
+ *   <li>The fourth layout kept a set's keys and kinds on its row, in {@code reading_texts}: each
+ *       distinct pair becomes a shape, numbered in {@code reading_shapes}, and the set's row in
+ *       {@code reading_values} holds the shape's number (section 18).
  * </ol>
- * Queries read the sets through the view {@code reading_sets}, which casts the texts back to lists.
+ * The first three steps write the fourth layout, which the last step then converts. Queries read
+ * the sets through the view {@code reading_sets}, which joins each row to its shape and casts the
+ * texts back to lists.
  */
 final class ReadingsMigration {
 
     private ReadingsMigration() {}
+
+    /** The fourth layout, which the earlier ones are first brought to. */
+    private static final String TEXTS = """
+            create table if not exists reading_texts(batch bigint, device_no integer, ts timestamp_ms, ext bigint,
+              keys varchar, nums varchar, kinds varchar, strs varchar)""";
 
     static void apply(Statement s) throws SQLException {
         if (count(s, "select count(*) from information_schema.columns "
@@ -47,6 +57,7 @@ final class ReadingsMigration {
         }
         if (count(s, "select count(*) from information_schema.tables where table_name = 'readings'") > 0) {
             inTransaction(s, () -> {
+                s.execute(TEXTS);
                 s.execute("""
                         insert into reading_texts
                         with r as (select *, row_number() over () i from readings)
@@ -60,6 +71,7 @@ final class ReadingsMigration {
         if (count(s, "select count(*) from information_schema.tables "
                 + "where table_name = 'reading_sets' and table_type = 'BASE TABLE'") > 0) {
             inTransaction(s, () -> {
+                s.execute(TEXTS);
                 s.execute("""
                         insert into reading_texts
                         select batch, device_no, ts, ext, keys::varchar, nums::varchar, kinds::varchar, to_json(strs)::varchar
@@ -67,11 +79,29 @@ final class ReadingsMigration {
                 s.execute("drop table reading_sets");
             });
         }
+        if (count(s, "select count(*) from information_schema.tables where table_name = 'reading_texts'") > 0) {
+            inTransaction(s, () -> {
+                // DuckDB writes a list's text with a space after each comma; the writer writes none, and a
+                // shape is found by its text
+                s.execute("""
+                        insert into reading_shapes
+                        select 0, (row_number() over (order by keys, kinds) - 1
+                                   + (select count(*) from reading_shapes))::integer, keys, kinds
+                        from (select distinct replace(keys, ' ', '') keys, replace(kinds, ' ', '') kinds from reading_texts)""");
+                s.execute("""
+                        insert into reading_values
+                        select t.batch, t.device_no, t.ts, t.ext, h.no, t.nums, t.strs from reading_texts t
+                        join reading_shapes h on h.keys = replace(t.keys, ' ', '')
+                         and h.kinds is not distinct from replace(t.kinds, ' ', '')""");
+                s.execute("drop view if exists reading_sets");
+                s.execute("drop table reading_texts");
+            });
+        }
         s.execute("""
                 create or replace view reading_sets as
-                select batch, device_no, ts, ext, keys::integer[] keys, nums::double[] nums, kinds::tinyint[] kinds,
-                       strs::json::varchar[] strs
-                from reading_texts""");
+                select r.batch, r.device_no, r.ts, r.ext, h.keys, r.nums::double[] nums, h.kinds, r.strs::json::varchar[] strs
+                from reading_values r
+                join (select no, keys::integer[] keys, kinds::tinyint[] kinds from reading_shapes) h on r.shape = h.no""");
     }
 
     private interface Step {

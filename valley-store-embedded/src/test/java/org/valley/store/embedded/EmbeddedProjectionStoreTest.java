@@ -41,13 +41,11 @@ class EmbeddedProjectionStoreTest {
             p.commit(200);
         }
         // a crash after the appenders of the next batch flushed, before the batch was recorded complete
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
-                Statement s = c.createStatement()) {
-            s.execute("insert into frames (batch, tenant, network_id, seq, ext) values (2, 'acme', 'AB', 3, 3)");
-            s.execute("insert into reading_devices values (2, 1, 'd2')");
-            s.execute("insert into reading_keys values (2, 1, 'w')");
-            s.execute("insert into reading_texts (batch, device_no, ext, keys, nums) values (2, 1, 3, '[1]', '[3]')");
-        }
+        execute("insert into frames (batch, tenant, network_id, seq, ext) values (2, 'acme', 'AB', 3, 3)",
+                "insert into reading_devices values (2, 1, 'd2')",
+                "insert into reading_keys values (2, 1, 'w')",
+                "insert into reading_shapes values (2, 1, '[1]', null)",
+                "insert into reading_values (batch, device_no, ext, shape, nums) values (2, 1, 3, 1, '[3]')");
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             ProjectionStore.Resume resume = store.projection().open();
             assertThat(resume.appliedPosition()).isEqualTo(200);
@@ -64,6 +62,7 @@ class EmbeddedProjectionStoreTest {
         assertThat(count("frames")).isEqualTo(3);
         assertThat(count("reading_sets")).isEqualTo(3);
         assertThat(count("reading_devices")).isEqualTo(1);
+        assertThat(count("reading_shapes")).isEqualTo(1);
         // the numbers the unfinished batch gave are free again, and given afresh
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             ProjectionStore p = store.projection();
@@ -178,38 +177,62 @@ class EmbeddedProjectionStoreTest {
     @Test
     void open_storeWithListColumns_keepsEachSetAsText_andReadsTheSameReadings() throws Exception {
         String lists = "keys integer[], nums double[], kinds tinyint[], strs varchar[]";
-        String[] earlier = {
-            "create table reading_sets(batch bigint, device_no integer, ts timestamp_ms, ext bigint, " + lists + ")",
-            "create table reading_devices(batch bigint, no integer, device_id varchar)",
-            "create table reading_keys(batch bigint, no integer, key varchar)",
-            "insert into reading_devices values (1, 0, 'desk-1'), (1, 1, 'desk-2')",
-            "insert into reading_keys values (1, 0, 'occupied'), (1, 1, 'battery'), (1, 2, 'mode')",
-            "insert into reading_sets values (1, 0, make_timestamp_ms(1000), 7, [1, 0], [93.25, 1], [0, 1], null), "
-                + "(1, 1, make_timestamp_ms(2000), 3, [2, 1], [null, 1e-7], [2, 0], ['stand, \"by\"]', null]), "
-                + "(2, 0, make_timestamp_ms(3000), 8, [1], [-0.1], null, null)",
-            "create table meta(k varchar primary key, v bigint)",
-            "insert into meta values ('batch', 2), ('applied', 400)"};
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
-                Statement s = c.createStatement()) {
-            for (String sql : earlier) {
-                s.execute(sql);
-            }
-        }
+        earlierStore(
+                "create table reading_sets(batch bigint, device_no integer, ts timestamp_ms, ext bigint, " + lists + ")",
+                "insert into reading_sets values (1, 0, make_timestamp_ms(1000), 7, [1, 0], [93.25, 1], [0, 1], null), "
+                    + "(1, 1, make_timestamp_ms(2000), 3, [2, 1], [null, 1e-7], [2, 0], ['stand, \"by\"]', null]), "
+                    + "(2, 0, make_timestamp_ms(3000), 8, [1], [-0.1], null, null)");
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             store.projection().open();
             assertThat(readings(store, "desk-1")).containsExactly("3000 battery=-0.1", "1000 battery=93.25", "1000 occupied=true");
             assertThat(readings(store, "desk-2")).containsExactly("2000 battery=1.0E-7", "2000 mode=stand, \"by\"]");
             assertThat(store.queries().readings("desk-1", "battery", null, null, 10)).hasSize(2);
         }
-        assertThat(count("reading_texts")).isEqualTo(3);
+        assertThat(count("reading_values")).isEqualTo(3);
+        assertThat(count("reading_shapes")).isEqualTo(3);
         assertThat(count("information_schema.tables where table_name = 'reading_sets' and table_type = 'VIEW'"))
                 .isEqualTo(1);
+        assertThat(count("information_schema.tables where table_name = 'reading_texts'")).isZero();
         // opening again leaves the store as it is
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             store.projection().open();
             assertThat(readings(store, "desk-2")).containsExactly("2000 battery=1.0E-7", "2000 mode=stand, \"by\"]");
         }
-        assertThat(count("reading_texts")).isEqualTo(3);
+        assertThat(count("reading_values")).isEqualTo(3);
+        assertThat(count("reading_shapes")).isEqualTo(3);
+    }
+
+    /**
+     * A store whose sets kept their keys and kinds on each row: the sets of one shape share it, whether
+     * the writer or an earlier migration (which wrote a space after each comma) wrote the text, and new
+     * sets of that shape take its number.
+     */
+    @Test
+    void open_storeWithKeysOnEachSet_numbersEachShapeOnce_andReadsTheSameReadings() throws Exception {
+        earlierStore(
+                "create table reading_texts(batch bigint, device_no integer, ts timestamp_ms, ext bigint, "
+                    + "keys varchar, nums varchar, kinds varchar, strs varchar)",
+                "create view reading_sets as select batch, device_no, ts, ext, keys::integer[] keys, nums::double[] nums, "
+                    + "kinds::tinyint[] kinds, strs::json::varchar[] strs from reading_texts",
+                "insert into reading_texts values (1, 0, make_timestamp_ms(1000), 7, '[1,0]', '[93.25,1.0]', '[0,1]', null), "
+                    + "(1, 0, make_timestamp_ms(2000), 8, '[1, 0]', '[92.0, 0.0]', '[0, 1]', null), "
+                    + "(1, 1, make_timestamp_ms(2000), 3, '[2,1]', '[null,1.0E-7]', '[2,0]', '[\"stand, \\\"by\\\"]\",null]'), "
+                    + "(2, 1, make_timestamp_ms(3000), 4, '[1]', '[-0.1]', null, null)");
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore p = store.projection();
+            p.open();
+            assertThat(readings(store, "desk-1")).containsExactly("2000 battery=92.0", "2000 occupied=false",
+                    "1000 battery=93.25", "1000 occupied=true");
+            assertThat(readings(store, "desk-2")).containsExactly("3000 battery=-0.1", "2000 battery=1.0E-7",
+                    "2000 mode=stand, \"by\"]");
+            p.reading("desk-2", 4000, "battery", 91, 5);
+            p.reading("desk-2", 4000, "occupied", false, 5);
+            p.commit(500);
+            assertThat(readings(store, "desk-2")).startsWith("4000 battery=91.0", "4000 occupied=false");
+        }
+        assertThat(count("reading_values")).isEqualTo(5);
+        assertThat(count("reading_shapes")).isEqualTo(3);
+        assertThat(count("information_schema.tables where table_name = 'reading_texts'")).isZero();
     }
 
     /** Readings of numbers only leave the kinds and texts out; a boolean or a text value brings both lists. */
@@ -312,6 +335,30 @@ class EmbeddedProjectionStoreTest {
         s.execute("insert into meta values ('batch', " + batch + "), ('applied', " + applied + ")");
     }
 
+    /**
+     * Writes a store of an earlier layout: two devices and three keys numbered, batch 2 complete at
+     * position 400, and the given readings tables.
+     */
+    private void earlierStore(String... readings) throws Exception {
+        execute("create table reading_devices(batch bigint, no integer, device_id varchar)",
+                "create table reading_keys(batch bigint, no integer, key varchar)",
+                "insert into reading_devices values (1, 0, 'desk-1'), (1, 1, 'desk-2')",
+                "insert into reading_keys values (1, 0, 'occupied'), (1, 1, 'battery'), (1, 2, 'mode')",
+                "create table meta(k varchar primary key, v bigint)",
+                "insert into meta values ('batch', 2), ('applied', 400)");
+        execute(readings);
+    }
+
+    /** Runs statements on the store's file, as another process would. */
+    private void execute(String... statements) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
+                Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
     private long count(String table) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
                 Statement s = c.createStatement();
@@ -374,7 +421,7 @@ class EmbeddedProjectionStoreTest {
                 Statement s = c.createStatement()) {
             s.execute("insert into decodes (batch, tenant, network_id, ext, device_id, codec_version, decoded) "
                     + "values (2, 'acme', 'AB', 0, 'd1', 2, '{\"v\":10.0}')");
-            s.execute("insert into reading_texts (batch, device_no, ext, keys, nums) values (2, 0, 0, '[0]', '[10]')");
+            s.execute("insert into reading_values (batch, device_no, ext, shape, nums) values (2, 0, 0, 0, '[10]')");
         }
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             store.projection().open();
