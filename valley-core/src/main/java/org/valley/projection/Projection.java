@@ -556,15 +556,23 @@ public final class Projection implements AutoCloseable {
             outcome = FrameTrack.NEW;
             extended = -position - 1;
         }
+        // the store is told of a new frame first, then of the delivery's receptions, then of the
+        // frame's decode: an embedded store keeps the first two on the frame's own row
+        boolean fresh = outcome != FrameTrack.DUPLICATE;
+        if (fresh) {
+            store.frame(position, uplink, extended, outcome == FrameTrack.RESTART);
+            frames.incrementAndGet();
+            pending++;
+        }
         for (Reception r : uplink.receptions()) {
             store.reception(position, uplink, extended, r, advanced);
             pending++;
         }
         if (extended >= 0 && extended == track.highest()) {
-            boolean fresh = outcome != FrameTrack.DUPLICATE;
+            boolean first = fresh;
             for (Reception r : uplink.receptions()) {
-                track.link(fresh, r.rssi(), r.snr());
-                fresh = false;
+                track.link(first, r.rssi(), r.snr());
+                first = false;
             }
         }
         if (uplink.receptions().isEmpty() && extended >= 0 && !advanced) {
@@ -577,10 +585,7 @@ public final class Projection implements AutoCloseable {
             store.frameMeta(uplink, extended);
             pending++;
         }
-        if (outcome != FrameTrack.DUPLICATE) {
-            store.frame(position, uplink, extended, outcome == FrameTrack.RESTART);
-            frames.incrementAndGet();
-            pending++;
+        if (fresh) {
             Device device = devices.byNetworkId(uplink.networkId());
             if (device != null && device.tenant().equals(uplink.tenant())) {
                 decode(device, extended, uplink.time(), uplink.payload(), uplink.fPort(), uplink.kind(), track);

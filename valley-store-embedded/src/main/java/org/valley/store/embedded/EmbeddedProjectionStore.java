@@ -25,11 +25,18 @@ import org.valley.store.ProjectionStore;
  * batch newer than the last complete one are deleted; the journal is replayed from the recorded
  * position and writes them again. Each uplink is thus applied exactly once, whatever instant a
  * crash hits.
+ *
+ * <p>A new frame's row also holds the first reception of the delivery that brought it and the
+ * frame's first decode (docs/decisions.md, section 19): {@link #frame} begins the row and leaves it
+ * open, a {@link #reception} of that delivery fills its reception columns, the frame's {@link
+ * #decode} its decode columns and ends it. Any other call ends it first, with nulls for what did not
+ * come. Later receptions and decodes are rows of {@code reception_rows} and {@code decode_rows};
+ * the views {@code receptions} and {@code decodes} read both.
  */
 final class EmbeddedProjectionStore implements ProjectionStore {
 
     private static final String[] TABLES =
-            {"frames", "receptions", "frame_meta", "decodes", "reading_values", "reading_shapes", "runs", "reading_devices",
+            {"frames", "reception_rows", "frame_meta", "decode_rows", "reading_values", "reading_shapes", "runs", "reading_devices",
              "reading_keys"};
     /** Deduplication keys restored per track: as many as a track remembers. */
     private static final int KEYS_PER_TRACK = 8;
@@ -59,6 +66,14 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     private record Superseded(String tenant, String networkId, long extended, String deviceId) {}
     private long rows;
 
+    /** The frame row {@link #frame} began and nothing has ended yet: which frame, and what it holds. */
+    private boolean frameOpen;
+    private boolean frameHasReception;
+    private long openPosition;
+    private String openTenant;
+    private String openNetworkId;
+    private long openExtended;
+
     EmbeddedProjectionStore(DuckDBConnection connection) {
         this.connection = connection;
     }
@@ -75,9 +90,9 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             }
             batch = lastBatch + 1;
             frames = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "frames");
-            receptions = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "receptions");
+            receptions = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reception_rows");
             frameMeta = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "frame_meta");
-            decodes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "decodes");
+            decodes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "decode_rows");
             readings = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_values");
             readingShapes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_shapes");
             sets = new ReadingSets(readings, readingShapes, shapeNumbers);
@@ -251,6 +266,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     @Override
     public void frame(long position, Uplink u, long extended, boolean restart) {
         try {
+            endFrame();
             frames.beginRow()
                     .append(batch)
                     .append(position)
@@ -271,8 +287,40 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             } else {
                 frames.append(u.fPort());
             }
-            frames.append(u.dedupKey()).endRow();
+            frames.append(u.dedupKey());
+            frameOpen = true;
+            frameHasReception = false;
+            openPosition = position;
+            openTenant = u.tenant();
+            openNetworkId = u.networkId();
+            openExtended = extended;
             rows++;
+        } catch (SQLException e) {
+            throw new StoreException("appending a frame", e);
+        }
+    }
+
+    /** Whether the open frame row is that of frame {@code extended} of this network id. */
+    private boolean isOpen(String tenant, String networkId, long extended) {
+        return frameOpen && openExtended == extended && openNetworkId.equals(networkId) && openTenant.equals(tenant);
+    }
+
+    /** Ends the open frame row, if any, with nulls for the reception and the decode it did not get. */
+    private void endFrame() throws SQLException {
+        if (!frameOpen) {
+            return;
+        }
+        if (!frameHasReception) {
+            frames.appendNull().appendNull().appendNull().appendNull();
+        }
+        frames.appendNull().appendNull().appendNull().appendNull().appendNull().appendNull().endRow();
+        frameOpen = false;
+    }
+
+    /** {@link #endFrame} for the calls that do not write to the frame row. */
+    private void endFrameQuietly() {
+        try {
+            endFrame();
         } catch (SQLException e) {
             throw new StoreException("appending a frame", e);
         }
@@ -281,6 +329,13 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     @Override
     public void reception(long position, Uplink u, long extended, Reception r, boolean fromAdvanced) {
         try {
+            if (!fromAdvanced && !frameHasReception && openPosition == position
+                    && isOpen(u.tenant(), u.networkId(), extended)) {
+                // the delivery that brought the frame: its first reception goes on the frame's row
+                frames.append(r.station()).append(r.rssi()).append(r.snr()).append(u.duplicate());
+                frameHasReception = true;
+                return;
+            }
             receptions.beginRow()
                     .append(batch)
                     .append(u.tenant())
@@ -302,6 +357,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     @Override
     public void frameMeta(Uplink u, long extended) {
+        endFrameQuietly();
         try {
             frameMeta.beginRow()
                     .append(batch)
@@ -319,6 +375,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     @Override
     public void run(long position, Uplink u, long base, long session) {
+        endFrameQuietly();
         try {
             runs.beginRow()
                     .append(batch)
@@ -339,6 +396,22 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     public void decode(String tenant, String networkId, long extended, String deviceId, String codecId, int codecVersion,
             String decodedJson, String error, long at) {
         try {
+            if (isOpen(tenant, networkId, extended)) {
+                // the frame's first decode goes on the frame's row, which it ends
+                if (!frameHasReception) {
+                    frames.appendNull().appendNull().appendNull().appendNull();
+                }
+                frames.append(deviceId).append(codecId);
+                if (codecId == null) {
+                    frames.appendNull();
+                } else {
+                    frames.append(codecVersion);
+                }
+                frames.append(decodedJson).append(error).appendEpochMillis(at).endRow();
+                frameOpen = false;
+                return;
+            }
+            endFrame();
             decodes.beginRow()
                     .append(batch)
                     .append(tenant)
@@ -363,6 +436,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     @Override
     public void reading(String deviceId, long ts, String key, Object value, long extended) {
+        endFrameQuietly();
         try {
             int device = number(deviceId, deviceNumbers, readingDevices);
             rows += sets.add(batch, device, ts, extended, number(key, keyNumbers, readingKeys), value);
@@ -386,6 +460,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     @Override
     public void supersedeDecode(String tenant, String networkId, long extended, String deviceId) {
+        endFrameQuietly();
         superseded.add(new Superseded(tenant, networkId, extended, deviceId));
     }
 
@@ -396,6 +471,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
      */
     @Override
     public void commit(long appliedPosition) {
+        endFrameQuietly();
         try {
             frames.flush();
             receptions.flush();
@@ -455,8 +531,11 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             p.executeBatch();
         }
         try (Statement st = connection.createStatement()) {
-            st.execute("delete from decodes d using superseded s where d.tenant = s.tenant and d.network_id = s.network_id "
+            st.execute("delete from decode_rows d using superseded s where d.tenant = s.tenant and d.network_id = s.network_id "
                     + "and d.ext = s.ext and d.batch < " + batch);
+            st.execute("update frames f set d_device_id = null, d_codec_id = null, d_codec_version = null, d_decoded = null, "
+                    + "d_error = null, d_decoded_at = null from superseded s where f.tenant = s.tenant "
+                    + "and f.network_id = s.network_id and f.ext = s.ext and f.d_decoded_at is not null and f.batch < " + batch);
             st.execute("delete from reading_values r using superseded s, reading_devices n where r.device_no = n.no "
                     + "and n.device_id = s.device_id and r.ext = s.ext and r.batch < " + batch);
         }
@@ -464,6 +543,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     @Override
     public boolean hasFrame(String tenant, String networkId, long extended) {
+        endFrameQuietly();
         try (PreparedStatement p = connection.prepareStatement(
                 "select 1 from frames where tenant = ? and network_id = ? and ext = ? limit 1")) {
             p.setString(1, tenant);
@@ -479,6 +559,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     @Override
     public String frameKey(String tenant, String networkId, long extended) {
+        endFrameQuietly();
         try (PreparedStatement p = connection.prepareStatement(
                 "select coalesce(dedup, '') from frames where tenant = ? and network_id = ? and ext = ? limit 1")) {
             p.setString(1, tenant);
@@ -494,6 +575,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     @Override
     public List<StoredFrame> frames(String tenant, String networkId) {
+        endFrameQuietly();
         List<StoredFrame> out = new ArrayList<>();
         try (PreparedStatement p = connection.prepareStatement(
                 "select ext, epoch_ms(time), payload, f_port, kind from frames where tenant = ? and network_id = ? "
@@ -522,6 +604,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     void close() {
         try {
+            endFrame();
             for (DuckDBAppender a : new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readingShapes, readings, runs,
                 readingDevices, readingKeys}) {
                 if (a != null) {

@@ -27,7 +27,7 @@ public final class EmbeddedStore implements AutoCloseable {
           network_id varchar, seq bigint, ext bigint, time timestamp_ms, received_at timestamp_ms, payload blob,
           ack boolean, restart boolean, meta varchar, kind tinyint, f_port integer, dedup varchar)""",
         """
-        create table if not exists receptions(batch bigint, tenant varchar, network_id varchar, ext bigint, station varchar,
+        create table if not exists reception_rows(batch bigint, tenant varchar, network_id varchar, ext bigint, station varchar,
           rssi double, snr double, duplicate boolean, advanced boolean, received_at timestamp_ms, journal_position bigint)""",
         """
         create table if not exists runs(batch bigint, journal_position bigint, tenant varchar, network_id varchar,
@@ -36,7 +36,7 @@ public final class EmbeddedStore implements AutoCloseable {
         create table if not exists frame_meta(batch bigint, tenant varchar, network_id varchar, ext bigint, meta varchar,
           received_at timestamp_ms)""",
         """
-        create table if not exists decodes(batch bigint, tenant varchar, network_id varchar, ext bigint, device_id varchar,
+        create table if not exists decode_rows(batch bigint, tenant varchar, network_id varchar, ext bigint, device_id varchar,
           codec_id varchar, codec_version integer, decoded varchar, error varchar, decoded_at timestamp_ms)""",
         """
         create table if not exists reading_values(batch bigint, device_no integer, ts timestamp_ms, ext bigint,
@@ -70,8 +70,42 @@ public final class EmbeddedStore implements AutoCloseable {
         "alter table frames add column if not exists kind tinyint",
         "alter table frames add column if not exists f_port integer",
         "alter table frames add column if not exists dedup varchar",
-        "alter table receptions add column if not exists journal_position bigint",
+        "alter table reception_rows add column if not exists journal_position bigint",
         "alter table integrations add column if not exists config varchar",
+        // a new frame's first reception and first decode, on its own row (docs/decisions.md, section 19)
+        "alter table frames add column if not exists rx_station varchar",
+        "alter table frames add column if not exists rx_rssi double",
+        "alter table frames add column if not exists rx_snr double",
+        "alter table frames add column if not exists rx_duplicate boolean",
+        "alter table frames add column if not exists d_device_id varchar",
+        "alter table frames add column if not exists d_codec_id varchar",
+        "alter table frames add column if not exists d_codec_version integer",
+        "alter table frames add column if not exists d_decoded varchar",
+        "alter table frames add column if not exists d_error varchar",
+        "alter table frames add column if not exists d_decoded_at timestamp_ms",
+    };
+
+    /**
+     * The receptions and decodes as queries read them: those kept on their frame's row, and the
+     * others, each a row of its own (docs/decisions.md, section 19).
+     */
+    private static final String[] VIEWS = {
+        """
+        create or replace view receptions as
+        select batch, tenant, network_id, ext, rx_station as station, rx_rssi as rssi, rx_snr as snr, rx_duplicate as duplicate,
+               false as advanced, received_at, journal_position
+        from frames where rx_station is not null
+        union all
+        select batch, tenant, network_id, ext, station, rssi, snr, duplicate, advanced, received_at, journal_position
+        from reception_rows""",
+        """
+        create or replace view decodes as
+        select batch, tenant, network_id, ext, d_device_id as device_id, d_codec_id as codec_id, d_codec_version as codec_version,
+               d_decoded as decoded, d_error as error, d_decoded_at as decoded_at
+        from frames where d_decoded_at is not null
+        union all
+        select batch, tenant, network_id, ext, device_id, codec_id, codec_version, decoded, error, decoded_at
+        from decode_rows""",
     };
 
     /**
@@ -103,10 +137,23 @@ public final class EmbeddedStore implements AutoCloseable {
         try (Statement s = root.createStatement()) {
             s.execute("set checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
             s.execute("set threads = " + THREADS);
+            // receptions and decodes were tables until each frame's first ones moved to its row
+            for (String table : new String[] {"receptions", "decodes"}) {
+                try (var r = s.executeQuery("select count(*) from information_schema.tables where table_name = '" + table
+                        + "' and table_type = 'BASE TABLE'")) {
+                    r.next();
+                    if (r.getLong(1) > 0) {
+                        s.execute("alter table " + table + " rename to " + table.substring(0, table.length() - 1) + "_rows");
+                    }
+                }
+            }
             for (String ddl : SCHEMA) {
                 s.execute(ddl);
             }
             for (String ddl : MIGRATIONS) {
+                s.execute(ddl);
+            }
+            for (String ddl : VIEWS) {
                 s.execute(ddl);
             }
             ReadingsMigration.apply(s);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.valley.frame.Reception;
 import org.valley.frame.Uplink;
 import org.valley.frame.UplinkKind;
+import org.valley.store.FrameQueries;
 import org.valley.store.ProjectionStore;
 
 class EmbeddedProjectionStoreTest {
@@ -389,6 +390,56 @@ class EmbeddedProjectionStoreTest {
         p.reading("d1", 0, "v", value, ext);
     }
 
+    /**
+     * A new frame's row keeps the first reception of the delivery that brought it and its first
+     * decode; the other receptions and a decode that comes later are rows of their own, and the
+     * frames read back with all of them, as do the delivery counts after a restart.
+     */
+    @Test
+    void frame_keepsItsFirstReceptionAndDecodeOnItsRow_andReadsBackEveryReception() throws Exception {
+        Uplink first = new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 0, 1_763_719_200_000L,
+                1_763_719_201_000L, new byte[] {1}, List.of(new Reception("1D2A", -120.0, 8.0), new Reception("0B3F", -110.5, null)),
+                false, false, null);
+        Uplink again = new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 0, 1_763_719_200_000L,
+                1_763_719_201_050L, new byte[] {1}, List.of(new Reception("C3D4", -131.0, 2.5)), true, false, null);
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore p = store.projection();
+            p.open();
+            p.frame(100, first, 0, false);
+            for (Reception r : first.receptions()) {
+                p.reception(100, first, 0, r, false);
+            }
+            decodeV(p, 0, 1, 7);
+            p.reception(160, again, 0, again.receptions().get(0), false);
+            Uplink second = uplink(1);
+            p.frame(200, second, 1, false);
+            p.reception(200, second, 1, second.receptions().get(0), false); // no decode follows: the commit ends the row
+            p.commit(200);
+            decodeV(p, 1, 1, 8);
+            p.commit(200);
+            List<FrameQueries.FrameView> frames = store.queries().frames("acme", "AB", null, null, 10);
+            assertThat(frames).extracting(FrameQueries.FrameView::extended).containsExactly(1L, 0L);
+            assertThat(frames.get(1).receptions()).containsExactly(
+                    new FrameQueries.ReceptionView("1D2A", -120.0, 8.0, false),
+                    new FrameQueries.ReceptionView("0B3F", -110.5, null, false),
+                    new FrameQueries.ReceptionView("C3D4", -131.0, 2.5, true));
+            assertThat(frames.get(1).decodedJson()).isEqualTo("{\"v\":7.0}");
+            assertThat(frames.get(1).codecVersion()).isEqualTo(1);
+            assertThat(frames.get(0).receptions()).containsExactly(new FrameQueries.ReceptionView("1D2A", -120.0, 8.0, false));
+            assertThat(frames.get(0).decodedJson()).isEqualTo("{\"v\":8.0}");
+        }
+        assertThat(count("frames where rx_station is not null and d_decoded is not null")).isEqualTo(1);
+        assertThat(count("frames where rx_station is not null and d_decoded is null")).isEqualTo(1);
+        assertThat(count("reception_rows")).isEqualTo(2);
+        assertThat(count("decode_rows")).isEqualTo(1);
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore.TrackState track = store.projection().open().tracks().get(0);
+            assertThat(track.frames()).isEqualTo(2);
+            assertThat(track.duplicates()).isEqualTo(1); // frame 0 came in two deliveries
+            assertThat(track.lastSeen()).isEqualTo(1_763_719_801_000L); // the second frame's delivery
+        }
+    }
+
     @Test
     void supersedeDecode_replacesTheFramesDecodeAndReadings_atTheCommit() throws Exception {
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
@@ -419,7 +470,7 @@ class EmbeddedProjectionStoreTest {
         // the re-decode's rows reached the table (appenders flush on their own), its commit never ran
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("valley.duckdb"));
                 Statement s = c.createStatement()) {
-            s.execute("insert into decodes (batch, tenant, network_id, ext, device_id, codec_version, decoded) "
+            s.execute("insert into decode_rows (batch, tenant, network_id, ext, device_id, codec_version, decoded) "
                     + "values (2, 'acme', 'AB', 0, 'd1', 2, '{\"v\":10.0}')");
             s.execute("insert into reading_values (batch, device_no, ext, shape, nums) values (2, 0, 0, 0, '[10]')");
         }
