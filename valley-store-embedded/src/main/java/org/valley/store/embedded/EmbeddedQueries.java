@@ -15,7 +15,7 @@ final class EmbeddedQueries implements FrameQueries {
     private static final String FRAME_COLUMNS = """
             select f.tenant, f.network_id, f.seq, f.ext, epoch_ms(f.time), epoch_ms(f.received_at), f.payload,
               (select list({'station': r.station, 'rssi': r.rssi, 'snr': r.snr, 'duplicate': r.duplicate}
-                           order by r.advanced, r.received_at)
+                           order by r.advanced, r.received_at, r.ordinal)
                  from receptions r where r.tenant = f.tenant and r.network_id = f.network_id and r.ext = f.ext),
               d.decoded, d.error_text, d.codec_id, d.codec_version,
               coalesce((select last(m.meta order by m.received_at) from frame_meta m where m.tenant = f.tenant and m.network_id = f.network_id and m.ext = f.ext), f.meta),

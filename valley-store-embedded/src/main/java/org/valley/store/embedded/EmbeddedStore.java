@@ -87,16 +87,18 @@ public final class EmbeddedStore implements AutoCloseable {
 
     /**
      * The receptions and decodes as queries read them: those kept on their frame's row, and the
-     * others, each a row of its own (docs/decisions.md, section 19).
+     * others, each a row of its own (docs/decisions.md, section 19). A reception's {@code ordinal}
+     * orders those of one delivery as they were written: the one on the frame's row first.
      */
     private static final String[] VIEWS = {
         """
         create or replace view receptions as
         select batch, tenant, network_id, ext, rx_station as station, rx_rssi as rssi, rx_snr as snr, rx_duplicate as duplicate,
-               false as advanced, received_at, journal_position
+               false as advanced, received_at, journal_position, -1 as ordinal
         from frames where rx_station is not null
         union all
-        select batch, tenant, network_id, ext, station, rssi, snr, duplicate, advanced, received_at, journal_position
+        select batch, tenant, network_id, ext, station, rssi, snr, duplicate, advanced, received_at, journal_position,
+               rowid as ordinal
         from reception_rows""",
         """
         create or replace view decodes as

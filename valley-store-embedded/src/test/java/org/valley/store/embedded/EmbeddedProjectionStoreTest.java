@@ -392,11 +392,12 @@ class EmbeddedProjectionStoreTest {
 
     /**
      * A new frame's row keeps the first reception of the delivery that brought it and its first
-     * decode; the other receptions and a decode that comes later are rows of their own, and the
-     * frames read back with all of them, as do the delivery counts after a restart.
+     * decode; the other receptions (in the order they were written) and a decode that comes later are
+     * rows of their own, and the frames read back with all of them, as do the delivery counts after a
+     * restart.
      */
     @Test
-    void frame_keepsItsFirstReceptionAndDecodeOnItsRow_andReadsBackEveryReception() throws Exception {
+    void frame_keepsItsFirstReceptionAndDecodeOnItsRow_andReadsBackEveryReceptionInOrder() throws Exception {
         Uplink first = new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 0, 1_763_719_200_000L,
                 1_763_719_201_000L, new byte[] {1}, List.of(new Reception("1D2A", -120.0, 8.0), new Reception("0B3F", -110.5, null)),
                 false, false, null);
@@ -427,9 +428,11 @@ class EmbeddedProjectionStoreTest {
             assertThat(frames.get(1).codecVersion()).isEqualTo(1);
             assertThat(frames.get(0).receptions()).containsExactly(new FrameQueries.ReceptionView("1D2A", -120.0, 8.0, false));
             assertThat(frames.get(0).decodedJson()).isEqualTo("{\"v\":8.0}");
+            assertThat(readings(store, "d1")).containsExactlyInAnyOrder("0 v=7.0", "0 v=8.0");
         }
         assertThat(count("frames where rx_station is not null and d_decoded is not null")).isEqualTo(1);
         assertThat(count("frames where rx_station is not null and d_decoded is null")).isEqualTo(1);
+        assertThat(count("reading_values")).isEqualTo(2);
         assertThat(count("reception_rows")).isEqualTo(2);
         assertThat(count("decode_rows")).isEqualTo(1);
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
