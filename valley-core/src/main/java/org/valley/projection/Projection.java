@@ -557,7 +557,7 @@ public final class Projection implements AutoCloseable {
             extended = -position - 1;
         }
         // the store is told of a new frame first, then of the delivery's receptions, then of the
-        // frame's decode: an embedded store keeps the first two on the frame's own row
+        // frame's decode: the embedded store keeps the first reception and the decode on the frame's row
         boolean fresh = outcome != FrameTrack.DUPLICATE;
         if (fresh) {
             store.frame(position, uplink, extended, outcome == FrameTrack.RESTART);

@@ -36,8 +36,8 @@ import org.valley.store.ProjectionStore;
 final class EmbeddedProjectionStore implements ProjectionStore {
 
     private static final String[] TABLES =
-            {"frames", "reception_rows", "frame_meta", "decode_rows", "reading_values", "reading_shapes", "runs", "reading_devices",
-             "reading_keys"};
+            {"frames", "reception_rows", "frame_meta", "decode_rows", "reading_values", "reading_shapes", "runs",
+             "reading_devices", "reading_keys"};
     /** Deduplication keys restored per track: as many as a track remembers. */
     private static final int KEYS_PER_TRACK = 8;
 
@@ -531,11 +531,13 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             p.executeBatch();
         }
         try (Statement st = connection.createStatement()) {
-            st.execute("delete from decode_rows d using superseded s where d.tenant = s.tenant and d.network_id = s.network_id "
-                    + "and d.ext = s.ext and d.batch < " + batch);
-            st.execute("update frames f set d_device_id = null, d_codec_id = null, d_codec_version = null, d_decoded = null, "
-                    + "d_error = null, d_decoded_at = null from superseded s where f.tenant = s.tenant "
-                    + "and f.network_id = s.network_id and f.ext = s.ext and f.d_decoded_at is not null and f.batch < " + batch);
+            st.execute("delete from decode_rows d using superseded s where d.tenant = s.tenant "
+                    + "and d.network_id = s.network_id and d.ext = s.ext and d.batch < " + batch);
+            // a first decode kept on its frame's row (section 19) is cleared rather than deleted
+            st.execute("update frames f set d_device_id = null, d_codec_id = null, d_codec_version = null, "
+                    + "d_decoded = null, d_error = null, d_decoded_at = null from superseded s "
+                    + "where f.tenant = s.tenant and f.network_id = s.network_id and f.ext = s.ext "
+                    + "and f.d_decoded_at is not null and f.batch < " + batch);
             st.execute("delete from reading_values r using superseded s, reading_devices n where r.device_no = n.no "
                     + "and n.device_id = s.device_id and r.ext = s.ext and r.batch < " + batch);
         }
@@ -605,8 +607,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     void close() {
         try {
             endFrame();
-            for (DuckDBAppender a : new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readingShapes, readings, runs,
-                readingDevices, readingKeys}) {
+            for (DuckDBAppender a : new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readingShapes, readings,
+                runs, readingDevices, readingKeys}) {
                 if (a != null) {
                     a.close();
                 }
