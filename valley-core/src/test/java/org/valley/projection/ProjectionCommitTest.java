@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.valley.codec.CodecCatalog;
+import org.valley.codec.CodecDefinition;
+import org.valley.device.Device;
 import org.valley.device.DeviceDirectory;
+import org.valley.device.NetworkRef;
 import org.valley.frame.Reception;
 import org.valley.frame.Uplink;
 import org.valley.frame.UplinkKind;
@@ -20,9 +23,10 @@ import org.valley.store.ProjectionStore;
 
 class ProjectionCommitTest {
 
-    /** A store that keeps nothing and counts the commits. */
+    /** A store that keeps nothing, counts the commits and notes what it was told of a frame, in order. */
     private static final class CountingStore implements ProjectionStore {
         final AtomicInteger commits = new AtomicInteger();
+        final List<String> calls = new ArrayList<>();
 
         @Override
         public Resume open() {
@@ -30,17 +34,23 @@ class ProjectionCommitTest {
         }
 
         @Override
-        public void frame(long position, Uplink uplink, long extended, boolean restart) {}
+        public void frame(long position, Uplink uplink, long extended, boolean restart) {
+            calls.add("frame " + extended);
+        }
 
         @Override
-        public void reception(long position, Uplink uplink, long extended, Reception reception, boolean fromAdvanced) {}
+        public void reception(long position, Uplink uplink, long extended, Reception reception, boolean fromAdvanced) {
+            calls.add("reception " + reception.station());
+        }
 
         @Override
         public void frameMeta(Uplink uplink, long extended) {}
 
         @Override
         public void decode(String tenant, String networkId, long extended, String deviceId, String codecId,
-                int codecVersion, String decodedJson, String error, long at) {}
+                int codecVersion, String decodedJson, String error, long at) {
+            calls.add("decode " + extended);
+        }
 
         @Override
         public void reading(String deviceId, long ts, String key, Object value, long extended) {}
@@ -68,6 +78,33 @@ class ProjectionCommitTest {
         return new Projection.Entry(i * 100L, new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", i % 4096,
                 1_763_719_200_000L + i * 1000L, 1_763_719_201_000L + i * 1000L, new byte[] {(byte) i},
                 List.of(new Reception("1D2A", -120.0, 8.0)), false, false, null));
+    }
+
+    /**
+     * A new frame is told to the store first, then the receptions of the delivery that brought it,
+     * then its decode: the embedded store keeps the first reception and the decode on the frame's
+     * row, which it can only do in that order. A later delivery brings its reception alone.
+     */
+    @Test
+    void aNewFrame_reachesTheStoreBeforeItsReceptionsAndItsDecode() {
+        CountingStore store = new CountingStore();
+        DeviceDirectory devices = new DeviceDirectory();
+        Instant created = Instant.parse("2026-12-07T00:00:00Z");
+        devices.put(new Device("door-1", "door-1", "acme", new NetworkRef("sigfox", "AB"), "sensit", null, null, null,
+                created));
+        CodecCatalog codecs = new CodecCatalog();
+        codecs.install(new CodecDefinition("sensit", "acme", "builtin", "sensit-v3", 1, created));
+        Projection projection = new Projection(store, devices, codecs, InstantSource.fixed(created), 16, 1_000);
+        Uplink first = new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 5, 1_763_719_200_000L,
+                1_763_719_201_000L, new byte[] {(byte) 0xAE, 0x1A, 0x00, 0x01},
+                List.of(new Reception("1D2A", -120.0, 8.0), new Reception("0B3F", -110.0, 9.0)), false, false, null);
+        Uplink again = new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 5, 1_763_719_200_000L,
+                1_763_719_201_050L, first.payload(), List.of(new Reception("C3D4", -131.0, 2.5)), true, false, null);
+        projection.replay(100, first);
+        projection.replay(160, again);
+        assertThat(store.calls).containsExactly("frame 5", "reception 1D2A", "reception 0B3F", "decode 5",
+                "reception C3D4");
+        projection.close();
     }
 
     /**

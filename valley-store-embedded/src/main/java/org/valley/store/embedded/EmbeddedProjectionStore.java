@@ -310,11 +310,17 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         if (!frameOpen) {
             return;
         }
-        if (!frameHasReception) {
-            frames.appendNull().appendNull().appendNull().appendNull();
-        }
+        passReception();
         frames.appendNull().appendNull().appendNull().appendNull().appendNull().appendNull().endRow();
         frameOpen = false;
+    }
+
+    /** Moves the open frame row past its reception columns: nulls, when no reception filled them. */
+    private void passReception() throws SQLException {
+        if (!frameHasReception) {
+            frames.appendNull().appendNull().appendNull().appendNull();
+            frameHasReception = true;
+        }
     }
 
     /** {@link #endFrame} for the calls that do not write to the frame row. */
@@ -398,9 +404,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         try {
             if (isOpen(tenant, networkId, extended)) {
                 // the frame's first decode goes on the frame's row, which it ends
-                if (!frameHasReception) {
-                    frames.appendNull().appendNull().appendNull().appendNull();
-                }
+                passReception();
                 frames.append(deviceId).append(codecId);
                 if (codecId == null) {
                     frames.appendNull();

@@ -324,6 +324,47 @@ class EmbeddedProjectionStoreTest {
         }
     }
 
+    /**
+     * A store whose receptions and decodes were tables of their own: they become {@code
+     * reception_rows} and {@code decode_rows}, its frames read back with them through the views, and
+     * the delivery counts survive the change.
+     */
+    @Test
+    void open_storeWithReceptionAndDecodeTables_keepsTheirRows_andReadsTheSameFrames() throws Exception {
+        execute("""
+                create table frames(batch bigint, journal_position bigint, tenant varchar, integration varchar,
+                  network_id varchar, seq bigint, ext bigint, time timestamp_ms, received_at timestamp_ms, payload blob,
+                  ack boolean, restart boolean, meta varchar, kind tinyint, f_port integer, dedup varchar)""",
+                """
+                create table receptions(batch bigint, tenant varchar, network_id varchar, ext bigint, station varchar,
+                  rssi double, snr double, duplicate boolean, advanced boolean, received_at timestamp_ms,
+                  journal_position bigint)""",
+                """
+                create table decodes(batch bigint, tenant varchar, network_id varchar, ext bigint, device_id varchar,
+                  codec_id varchar, codec_version integer, decoded varchar, error varchar, decoded_at timestamp_ms)""",
+                "insert into frames values (1, 100, 'acme', 'sigfox-1', 'AB', 7, 7, make_timestamp_ms(1000), "
+                    + "make_timestamp_ms(2000), '\\x2A'::blob, false, false, null, 1, null, null)",
+                "insert into receptions values (1, 'acme', 'AB', 7, '1D2A', -120.0, 8.0, false, false, "
+                    + "make_timestamp_ms(2000), 100), (1, 'acme', 'AB', 7, '0B3F', -125.0, 4.0, true, false, "
+                    + "make_timestamp_ms(2050), 160)",
+                "insert into decodes values (1, 'acme', 'AB', 7, 'd1', 'c', 1, '{\"v\":1.0}', null, make_timestamp_ms(2000))",
+                "create table meta(k varchar primary key, v bigint)",
+                "insert into meta values ('batch', 1), ('applied', 160)");
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore.TrackState track = store.projection().open().tracks().get(0);
+            assertThat(track.frames()).isEqualTo(1);
+            assertThat(track.duplicates()).isEqualTo(1);
+            assertThat(store.queries().frames("acme", "AB", null, null, 10)).singleElement().satisfies(f -> {
+                assertThat(f.receptions()).extracting(FrameQueries.ReceptionView::station).containsExactly("1D2A", "0B3F");
+                assertThat(f.decodedJson()).isEqualTo("{\"v\":1.0}");
+            });
+        }
+        assertThat(count("reception_rows")).isEqualTo(2);
+        assertThat(count("decode_rows")).isEqualTo(1);
+        assertThat(count("information_schema.tables where table_name in ('receptions', 'decodes') "
+                + "and table_type = 'VIEW'")).isEqualTo(2);
+    }
+
     /** A device's readings, newest first, as "time key=value". */
     private static List<String> readings(EmbeddedStore store, String deviceId) {
         return store.queries().readings(deviceId, null, null, null, 10).stream()
