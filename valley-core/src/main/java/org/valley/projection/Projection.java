@@ -96,7 +96,8 @@ public final class Projection implements AutoCloseable {
     /** Free room in the queue, in uplinks. */
     private final Semaphore room;
     private final int capacity;
-    private final Map<String, Map<String, FrameTrack>> tracks = new ConcurrentHashMap<>();
+    /** Replaced as a whole when the store is reopened after a failure ({@link #recover}). */
+    private volatile Map<String, Map<String, FrameTrack>> tracks;
     private final List<FrameListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** True while the frame being applied arrives now (not replayed, not decoded again): listeners hear of it. */
     private boolean live;
@@ -122,6 +123,20 @@ public final class Projection implements AutoCloseable {
     private final AtomicLong catchUps = new AtomicLong();
     /** Transactions of the store: each flushes every table written since the last one. */
     private final AtomicLong commits = new AtomicLong();
+    /** Store failures the projection recovered from ({@link #recover}). */
+    private final AtomicLong failures = new AtomicLong();
+    /** Failures since the last commit (projection thread only): how long to wait before reopening. */
+    private int failuresInARow;
+    /** From a failure to the next commit: the store holds nothing worth committing at close. */
+    private boolean failing;
+    /** Set by a recovery: what was applied since the last commit is applied again first. */
+    private boolean reapply;
+    /** Without a journal to read: the batches applied since the last commit, applied again after a failure. */
+    private final List<Batch> uncommitted = new ArrayList<>();
+    private long framesAtCommit;
+    private long decodeErrorsAtCommit;
+    /** The position of the last entry whose decode listeners heard of: a frame applied again is not told twice. */
+    private long toldUpTo = -1;
     /** Queue items set aside during a catch-up (projection thread only). */
     private final List<Object> deferred = new ArrayList<>();
 
@@ -137,7 +152,13 @@ public final class Projection implements AutoCloseable {
         }
         this.capacity = queueCapacity;
         this.room = new Semaphore(queueCapacity);
-        ProjectionStore.Resume resume = store.open();
+        resume(store.open());
+        thread = Thread.ofPlatform().name("valley-projection").daemon(true).unstarted(this::run);
+    }
+
+    /** Takes up the state the store kept: its tracks, and the position it applied the journal up to. */
+    private void resume(ProjectionStore.Resume resume) {
+        Map<String, Map<String, FrameTrack>> restored = new ConcurrentHashMap<>();
         for (TrackState t : resume.tracks()) {
             FrameTrack track = t.lorawan() ? FrameTrack.lorawan() : new FrameTrack(SIGFOX_MODULUS);
             track.restore(t.highest(), t.highestTime(), t.window(), t.frames(), t.duplicates(), t.lost(),
@@ -145,17 +166,19 @@ public final class Projection implements AutoCloseable {
             if (t.lorawan() && t.runBase() != null) {
                 track.restoreRun(t.runBase(), t.session(), t.previousSession());
             }
-            tracks.computeIfAbsent(t.tenant(), k -> new ConcurrentHashMap<>()).put(t.networkId(), track);
+            restored.computeIfAbsent(t.tenant(), k -> new ConcurrentHashMap<>()).put(t.networkId(), track);
         }
         for (ProjectionStore.KeyState k : resume.keys()) {
-            FrameTrack track = track(k.tenant(), k.networkId());
+            Map<String, FrameTrack> ofTenant = restored.get(k.tenant());
+            FrameTrack track = ofTenant == null ? null : ofTenant.get(k.networkId());
             if (track != null && track.hasRuns()) {
                 track.restoreKey(FrameTrack.tag(k.key()), k.extended());
             }
         }
+        tracks = restored;
         applied.set(resume.appliedPosition());
         pendingPosition = resume.appliedPosition();
-        thread = Thread.ofPlatform().name("valley-projection").daemon(true).unstarted(this::run);
+        pending = 0;
     }
 
     /**
@@ -247,17 +270,39 @@ public final class Projection implements AutoCloseable {
 
     /** Runs {@code task} on the projection thread, ordered with the frames around it. */
     public CompletableFuture<Void> submit(Runnable task) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Runnable wrapped = () -> {
+        Task wrapped = new Task(task);
+        queue.add(wrapped); // tasks and waiters take no room: API calls bound them, and a reader must never be refused
+        return wrapped.done;
+    }
+
+    /**
+     * A task on the projection thread. It runs once: when the store fails after it ran (in the same
+     * turn), the projection applies the journal again but does not run the task again. A task that
+     * writes to the store commits before it completes (a claim, a chunk of a re-decode), so what it
+     * did is kept or, if the commit failed, it completes with the failure.
+     */
+    private static final class Task {
+        final Runnable body;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean ran;
+
+        Task(Runnable body) {
+            this.body = body;
+        }
+
+        void run() {
+            if (ran) {
+                return;
+            }
+            ran = true;
             try {
-                task.run();
+                body.run();
                 done.complete(null);
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
+                throw e; // the store may be left mid-batch: the projection reopens it
             }
-        };
-        queue.add(wrapped); // tasks and waiters take no room: API calls bound them, and a reader must never be refused
-        return done;
+        }
     }
 
     /** Completes once the journal entry at {@code position} and all before it are applied and committed. */
@@ -344,12 +389,20 @@ public final class Projection implements AutoCloseable {
 
     private void run() {
         List<Object> drained = new ArrayList<>(256);
-        while (running || !queue.isEmpty()) {
+        // closing with a store that fails: what is left is in the journal, and replays at the next start
+        while (running || (!queue.isEmpty() && !failing)) {
             try {
-                Object first = queue.poll(Math.max(1, commitIntervalMillis), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    drained.add(first);
-                    queue.drainTo(drained, 255);
+                if (reapply) {
+                    reapply();
+                }
+                if (drained.isEmpty()) {
+                    Object first = queue.poll(Math.max(1, commitIntervalMillis), TimeUnit.MILLISECONDS);
+                    if (first != null) {
+                        drained.add(first);
+                        queue.drainTo(drained, 255);
+                    }
+                }
+                if (!drained.isEmpty()) {
                     int permits = 0;
                     for (int i = 0; i < drained.size(); i++) {
                         Object item = drained.get(i);
@@ -380,15 +433,93 @@ public final class Projection implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "projection failed; will retry the commit on the next cycle", e);
+                Throwable cause = e instanceof Failed f ? f.getCause() : e;
+                LOG.log(Level.ERROR, "the projection failed at journal position " + applying + "; reopening the "
+                        + "store and applying the journal again from position " + applied.get(), cause);
+                recover(drained);
             }
         }
-        commit();
+        if (!failing) {
+            try {
+                commit();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "the last commit before closing failed; the journal replays from position "
+                        + applied.get() + " at the next start", e);
+            }
+        }
+    }
+
+    /** Thrown through a journal read when applying an entry failed, to reach {@link #run}'s recovery. */
+    private static final class Failed extends RuntimeException {
+        Failed(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * After a failed write or commit: the store discards what it held since its last commit, the
+     * tracks are taken again from it, and the journal is applied again from the last committed
+     * position on the next turn ({@link #reapply}), before the items of the turn that failed are
+     * handled again (tasks that ran are not run again). Waits before reopening, longer after each
+     * failure in a row (from 0.1 s to 30 s), so that a store that keeps failing (a full disk) costs
+     * little; meanwhile the queue stays full, the journal's batches are noted as missed, the lag
+     * grows and the edge answers 503 once it passes its bound. Nothing acknowledged is lost: it is
+     * in the journal, and applied once the store writes again.
+     */
+    private void recover(List<Object> drained) {
+        failures.incrementAndGet();
+        failing = true;
+        // items set aside by a catch-up that failed: those not in the failed turn came later from the queue
+        for (Object item : deferred) {
+            boolean inTurn = false;
+            for (Object d : drained) {
+                inTurn |= d == item;
+            }
+            if (!inTurn) {
+                drained.add(item);
+            }
+        }
+        deferred.clear();
+        live = false;
+        while (running) {
+            pause(Math.min(30_000L, 100L << Math.min(failuresInARow, 9)));
+            failuresInARow++;
+            try {
+                resume(store.reopen());
+                break;
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "reopening the projection store failed; trying again", e);
+            }
+        }
+        frames.set(framesAtCommit);
+        decodeErrors.set(decodeErrorsAtCommit);
+        reapply = true;
+    }
+
+    /**
+     * Applies again what was applied since the last commit, the store having discarded it: from the
+     * journal when the projection can read it (everything durable up to its end), otherwise the
+     * batches it kept since that commit.
+     */
+    private void reapply() {
+        reapply = false;
+        if (source != null) {
+            catchUp();
+        } else {
+            List<Batch> again = new ArrayList<>(uncommitted);
+            uncommitted.clear();
+            for (Batch b : again) {
+                handle(b);
+            }
+        }
     }
 
     private void handle(Object item) {
         switch (item) {
             case Batch batch -> {
+                if (source == null) {
+                    uncommitted.add(batch);
+                }
                 live = true;
                 for (Entry e : batch.entries()) {
                     // after a catch-up, the first live batches may hold entries it already read from the journal
@@ -398,7 +529,7 @@ public final class Projection implements AutoCloseable {
                 }
                 live = false;
             }
-            case Runnable task -> task.run();
+            case Task task -> task.run();
             case Waiter w -> {
                 if (applied.get() >= w.position()) {
                     w.future().complete(applied.get());
@@ -427,15 +558,21 @@ public final class Projection implements AutoCloseable {
                             throw new Stopped();
                         }
                         if (position > pendingPosition) {
-                            apply(position, uplink);
-                            if (++sinceService[0] == 256) {
-                                sinceService[0] = 0;
-                                serviceWhileBehind();
+                            try {
+                                apply(position, uplink);
+                                if (++sinceService[0] == 256) {
+                                    sinceService[0] = 0;
+                                    serviceWhileBehind();
+                                }
+                            } catch (RuntimeException e) {
+                                throw new Failed(e);
                             }
                         }
                     });
                 } catch (Stopped e) {
                     return; // closing: what is applied is committed by the thread's last commit, the rest replays at start-up
+                } catch (Failed e) {
+                    throw e;
                 } catch (java.io.IOException | RuntimeException e) {
                     LOG.log(Level.ERROR, "reading the journal to catch up from position " + pendingPosition
                             + " failed; trying again in a second", e);
@@ -491,6 +628,9 @@ public final class Projection implements AutoCloseable {
             }
         }
         pendingPosition = Math.max(pendingPosition, position);
+        if (live) {
+            toldUpTo = Math.max(toldUpTo, position);
+        }
     }
 
     /** The frame track of the uplink's network id, made on first use with the width of its network's counter. */
@@ -680,7 +820,7 @@ public final class Projection implements AutoCloseable {
     }
 
     private void tell(Device device, long frame, long time, Map<String, Object> values) {
-        if (!live) {
+        if (!live || applying <= toldUpTo) {
             return;
         }
         for (FrameListener listener : listeners) {
@@ -721,6 +861,11 @@ public final class Projection implements AutoCloseable {
         long position = pendingPosition;
         store.commit(position);
         commits.incrementAndGet();
+        uncommitted.clear();
+        framesAtCommit = frames.get();
+        decodeErrorsAtCommit = decodeErrors.get();
+        failing = false;
+        failuresInARow = 0;
         applied.set(position);
         pending = 0;
         lastCommit = clock.millis();
@@ -751,6 +896,11 @@ public final class Projection implements AutoCloseable {
     /** Commits to the store since start, replay included. */
     public long commits() {
         return commits.get();
+    }
+
+    /** How many times a write or a commit of the store failed and the projection reopened it. */
+    public long storeFailures() {
+        return failures.get();
     }
 
     /** How many times a full queue sent the projection to read the journal itself. */

@@ -19,6 +19,16 @@ public interface ProjectionStore {
     Resume open();
 
     /**
+     * Discards every row written since the last commit, whatever state a failed write or commit
+     * left it in, and prepares the store again as {@link #open} does after a crash. The projection
+     * calls it when a write or a commit failed, then applies the journal again from the returned
+     * position.
+     */
+    default Resume reopen() {
+        return open();
+    }
+
+    /**
      * Where to resume: the journal position of the last applied uplink (-1 for none), the tracks,
      * and the deduplication keys of the last frames of each track, oldest first.
      */

@@ -186,6 +186,9 @@ public final class ValleyNode implements AutoCloseable {
         Gauge.builder("valley_projection_queue_depth", projection, Projection::queueDepth).register(metrics);
         Gauge.builder("valley_projection_lag_bytes", ingestion, Ingestion::lag).register(metrics);
         Gauge.builder("valley_projection_catch_ups", projection, Projection::catchUps).register(metrics);
+        Gauge.builder("valley_projection_store_failures", projection, Projection::storeFailures)
+                .description("failed writes or commits of the store, each followed by a reopen and a re-apply from the journal")
+                .register(metrics);
         Gauge.builder("valley_projection_commits", projection, Projection::commits)
                 .description("the projection's transactions of the store").register(metrics);
         Gauge.builder("valley_frames_projected", projection, Projection::framesProjected).register(metrics);

@@ -119,6 +119,7 @@ class ProjectionCatchUpTest {
             assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(204));
             assertThat(metric(node, "valley_projection_catch_ups")).isPositive();
             assertThat(metric(node, "valley_projection_commits")).isPositive();
+            assertThat(metric(node, "valley_projection_store_failures")).isZero();
             // every acknowledged frame is there, once, after the one that held the projection
             assertThat(frames(node, "fast-1").json()).hasSize(400);
             assertThat(frames(node, "stall-1").json()).singleElement()

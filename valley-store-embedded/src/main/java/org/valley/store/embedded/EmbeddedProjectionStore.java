@@ -108,6 +108,32 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         }
     }
 
+    /**
+     * Drops what the appenders hold (closing one flushes it: rows of the unfinished batch, which
+     * {@link #open} then deletes), leaves any transaction a failed commit left open, forgets the open
+     * frame row and the superseded frames, and opens again.
+     */
+    @Override
+    public Resume reopen() {
+        for (DuckDBAppender a : appenders()) {
+            if (a != null) {
+                try {
+                    a.close();
+                } catch (SQLException | RuntimeException e) {
+                    // what it held belongs to the unfinished batch, deleted below in any case
+                }
+            }
+        }
+        try {
+            rollbackIfOpen();
+        } catch (SQLException e) {
+            throw new StoreException("rolling back the failed batch " + batch, e);
+        }
+        frameOpen = false;
+        superseded.clear();
+        return open();
+    }
+
     private void loadNumbers(String sql, Map<String, Integer> into) throws SQLException {
         into.clear();
         try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
@@ -506,10 +532,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             batch++;
         } catch (SQLException e) {
             try {
-                if (!connection.getAutoCommit()) {
-                    connection.rollback();
-                    connection.setAutoCommit(true);
-                }
+                rollbackIfOpen();
             } catch (SQLException ignored) {
                 // the original failure is what the caller needs to see
             }
@@ -608,11 +631,23 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         return rows;
     }
 
+    private void rollbackIfOpen() throws SQLException {
+        if (!connection.getAutoCommit()) {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Every appender, in the order their tables are flushed; null before {@link #open}. */
+    private DuckDBAppender[] appenders() {
+        return new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readingShapes, readings, runs, readingDevices,
+            readingKeys};
+    }
+
     void close() {
         try {
             endFrame();
-            for (DuckDBAppender a : new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readingShapes, readings,
-                runs, readingDevices, readingKeys}) {
+            for (DuckDBAppender a : appenders()) {
                 if (a != null) {
                     a.close();
                 }
