@@ -12,20 +12,47 @@ import org.valley.store.FrameQueries;
 /** Queries over the projected history; each call runs on a connection of its own. */
 final class EmbeddedQueries implements FrameQueries {
 
+    /**
+     * A frame with its receptions, its latest decode and its latest meta. The three {@code ?} bound
+     * the receptions, the meta and the later decodes read to those of a batch at or after a given one
+     * (0: all of them). A frame's receptions, decodes and meta are all written in its own batch or a
+     * later one, and batches are numbered in the order rows are appended, so such a bound lets DuckDB
+     * skip every row group whose zone map (the group's least and greatest value) lies before it. The
+     * frame's first decode is on its own row (decision 19); a later one, in {@code decode_rows}, wins
+     * when it is as recent or more.
+     */
     private static final String FRAME_COLUMNS = """
             select f.tenant, f.network_id, f.seq, f.ext, epoch_ms(f.time), epoch_ms(f.received_at), f.payload,
               (select list({'station': r.station, 'rssi': r.rssi, 'snr': r.snr, 'duplicate': r.duplicate}
                            order by r.advanced, r.received_at, r.ordinal)
-                 from receptions r where r.tenant = f.tenant and r.network_id = f.network_id and r.ext = f.ext),
-              d.decoded, d.error_text, d.codec_id, d.codec_version,
-              coalesce((select last(m.meta order by m.received_at) from frame_meta m where m.tenant = f.tenant and m.network_id = f.network_id and m.ext = f.ext), f.meta),
+                 from receptions r where r.tenant = f.tenant and r.network_id = f.network_id and r.ext = f.ext
+                   and r.batch >= ?),
+              %s, %s, %s, %s,
+              coalesce((select last(m.meta order by m.received_at) from frame_meta m
+                        where m.tenant = f.tenant and m.network_id = f.network_id and m.ext = f.ext
+                          and m.batch >= ?), f.meta),
               f.restart, f.f_port
             from frames f
-            left join (select tenant, network_id, ext, arg_max(decoded, decoded_at) AS decoded, arg_max(error, decoded_at) AS error_text,
-                              arg_max(codec_id, decoded_at) AS codec_id, arg_max(codec_version, decoded_at) AS codec_version
-                       from decodes group by tenant, network_id, ext) d
-              on d.tenant = f.tenant and d.network_id = f.network_id and d.ext = f.ext
-            """;
+            left join (select tenant, network_id, ext, arg_max(decoded, decoded_at) AS decoded, arg_max(error, decoded_at) AS error,
+                              arg_max(codec_id, decoded_at) AS codec_id, arg_max(codec_version, decoded_at) AS codec_version,
+                              max(decoded_at) AS decoded_at
+                       from decode_rows where batch >= ?
+                       group by tenant, network_id, ext) later
+              on later.tenant = f.tenant and later.network_id = f.network_id and later.ext = f.ext
+            """.formatted(latest("decoded"), latest("error"), latest("codec_id"), latest("codec_version"));
+
+    /** A column of the frame's latest decode: of its row's first decode, or of a later one as recent or more. */
+    private static String latest(String column) {
+        return "case when later.decoded_at is not null and (f.d_decoded_at is null or later.decoded_at >= f.d_decoded_at) "
+                + "then later." + column + " else f.d_" + column + " end";
+    }
+
+    /** The first window the latest frames or readings are looked for in, back from now or from {@code to}. */
+    static final long FIRST_WINDOW_MILLIS = 86_400_000L;
+    /** Each window after the first is this many times longer. */
+    private static final int WINDOW_GROWTH = 8;
+    /** Windows beyond this length are not tried: the query then reads the whole history. */
+    private static final long LAST_WINDOW_MILLIS = 4 * 365 * 86_400_000L;
 
     private final DuckDBConnection root;
 
@@ -67,24 +94,71 @@ final class EmbeddedQueries implements FrameQueries {
                 r.getString(13), r.getBoolean(14));
     }
 
+    /**
+     * The newest frames first. A query without {@code from} looks in windows back from now (or from
+     * {@code to}): a day, then eight, 64 and 512, then the whole history, and stops at the first that
+     * holds {@code limit} frames; each window's bound lets DuckDB skip the row groups before it, so the
+     * frames of a device that sends every day cost what the last days of the store cost, not the
+     * whole store (decision 21). Within a window, the frames are found first, and the receptions,
+     * meta and decodes are then read from the earliest batch among them on.
+     */
     @Override
     public List<FrameView> frames(String tenant, String networkId, Long from, Long to, int limit) {
-        return query(FRAME_COLUMNS + """
-                where f.tenant = ? and f.network_id = ?
-                  and (? is null or f.time >= make_timestamp_ms(?)) and (? is null or f.time < make_timestamp_ms(?))
-                order by f.time desc, f.ext desc limit ?""",
-                EmbeddedQueries::frame, tenant, networkId, from, from, to, to, limit);
+        return windowed(from, to, limit, lower -> {
+            List<Long> first = query("""
+                    select min(batch) from (select batch from frames
+                    where tenant = ? and network_id = ?
+                      and (? is null or time >= make_timestamp_ms(?)::timestamp_ms) and (? is null or time < make_timestamp_ms(?)::timestamp_ms)
+                    order by time desc, ext desc limit ?)""",
+                    r -> {
+                        long v = r.getLong(1);
+                        return r.wasNull() ? null : v;
+                    }, tenant, networkId, lower, lower, to, to, limit);
+            if (first.isEmpty() || first.get(0) == null) {
+                return List.of();
+            }
+            long since = first.get(0);
+            return query(FRAME_COLUMNS + """
+                    where f.tenant = ? and f.network_id = ?
+                      and (? is null or f.time >= make_timestamp_ms(?)::timestamp_ms) and (? is null or f.time < make_timestamp_ms(?)::timestamp_ms)
+                    order by f.time desc, f.ext desc limit ?""",
+                    EmbeddedQueries::frame, since, since, since, tenant, networkId, lower, lower, to, to, limit);
+        });
     }
 
+    /**
+     * Runs {@code within} for growing windows back from {@code to} (or now) until one gives {@code
+     * limit} rows or reaches {@code from} (null: the start of the history).
+     */
+    private static <T> List<T> windowed(Long from, Long to, int limit, java.util.function.Function<Long, List<T>> within) {
+        long anchor = to != null ? to : System.currentTimeMillis();
+        for (long span = FIRST_WINDOW_MILLIS; span <= LAST_WINDOW_MILLIS; span *= WINDOW_GROWTH) {
+            long lower = anchor - span;
+            if (from != null && lower - from < span) {
+                break; // the window would hold half the interval or more: the interval itself costs little more
+            }
+            List<T> rows = within.apply(lower);
+            if (rows.size() >= limit) {
+                return rows;
+            }
+        }
+        return within.apply(from);
+    }
+
+    /** The newest readings first, looked for in growing windows as {@link #frames} looks for frames. */
     @Override
     public List<ReadingView> readings(String deviceId, String key, Long from, Long to, int limit) {
+        return windowed(from, to, limit, lower -> readingsWithin(deviceId, key, lower, to, limit));
+    }
+
+    private List<ReadingView> readingsWithin(String deviceId, String key, Long from, Long to, int limit) {
         return query("""
                 with w as (select no from reading_keys where key = ?),
                 r as (select ts, unnest(keys) key_no, unnest(nums) num, unnest(strs) str, unnest(kinds) kind
                       from reading_sets
                       where device_no = (select no from reading_devices where device_id = ?)
                         and (? is null or list_contains(keys, (select no from w)))
-                        and (? is null or ts >= make_timestamp_ms(?)) and (? is null or ts < make_timestamp_ms(?)))
+                        and (? is null or ts >= make_timestamp_ms(?)::timestamp_ms) and (? is null or ts < make_timestamp_ms(?)::timestamp_ms))
                 select epoch_ms(r.ts), k.key, r.num, r.str, r.kind from r join reading_keys k on k.no = r.key_no
                 where ? is null or r.key_no = (select no from w)
                 order by r.ts desc, k.key limit ?""",
@@ -110,7 +184,7 @@ final class EmbeddedQueries implements FrameQueries {
                       from reading_sets
                       where device_no = (select no from reading_devices where device_id = ?)
                         and list_contains(keys, (select no from w))
-                        and (? is null or ts >= make_timestamp_ms(?)) and (? is null or ts < make_timestamp_ms(?)))
+                        and (? is null or ts >= make_timestamp_ms(?)::timestamp_ms) and (? is null or ts < make_timestamp_ms(?)::timestamp_ms))
                 select epoch_ms(time_bucket(to_milliseconds(?), ts)) b, count(*), min(num), max(num), avg(num),
                        arg_max(num, ts), arg_max(str, ts), arg_max(kind, ts)
                 from r where key_no = (select no from w)
@@ -130,6 +204,6 @@ final class EmbeddedQueries implements FrameQueries {
                 where (? is null or f.tenant = ?)
                   and not exists (select 1 from devices v where v.network_id = f.network_id and v.tenant = f.tenant)
                 order by f.received_at desc limit ?""",
-                EmbeddedQueries::frame, tenant, tenant, limit);
+                EmbeddedQueries::frame, 0, 0, 0, tenant, tenant, limit);
     }
 }

@@ -257,7 +257,7 @@ final class EmbeddedSpaceStore implements SpaceStore, AutoCloseable {
                 case Rewrite r -> {
                     appender.flush();
                     try (PreparedStatement p = writes.prepareStatement(
-                            "delete from space_timeline where space_id = ? and changed_at >= make_timestamp_ms(?)")) {
+                            "delete from space_timeline where space_id = ? and changed_at >= make_timestamp_ms(?)::timestamp_ms")) {
                         for (String id : r.spaceIds()) {
                             p.setString(1, id);
                             p.setLong(2, r.from());
@@ -292,11 +292,11 @@ final class EmbeddedSpaceStore implements SpaceStore, AutoCloseable {
             try {
                 List<TimelinePoint> out = new ArrayList<>(Sql.query(reads, """
                         select space_id, epoch_ms(changed_at), state, count, confidence, free_places from space_timeline
-                        where space_id = ? and changed_at <= make_timestamp_ms(?) order by changed_at desc, seq desc limit 1""",
+                        where space_id = ? and changed_at <= make_timestamp_ms(?)::timestamp_ms order by changed_at desc, seq desc limit 1""",
                         EmbeddedSpaceStore::point, spaceId, from));
                 out.addAll(Sql.query(reads, """
                         select space_id, epoch_ms(changed_at), state, count, confidence, free_places from space_timeline
-                        where space_id = ? and changed_at > make_timestamp_ms(?) and changed_at < make_timestamp_ms(?)
+                        where space_id = ? and changed_at > make_timestamp_ms(?)::timestamp_ms and changed_at < make_timestamp_ms(?)::timestamp_ms
                         order by changed_at, seq""", EmbeddedSpaceStore::point, spaceId, from, to));
                 return out;
             } catch (SQLException e) {
@@ -324,7 +324,7 @@ final class EmbeddedSpaceStore implements SpaceStore, AutoCloseable {
                                    from reading_sets
                                    where device_no in (select no from reading_devices
                                                        where device_id in (select unnest(?::varchar[])))
-                                     and ts >= make_timestamp_ms(?))
+                                     and ts >= make_timestamp_ms(?)::timestamp_ms)
                         select n.device_id, r.ext, epoch_ms(r.ts), k.key, r.num, r.str, r.kind from r
                         join reading_devices n on n.no = r.device_no join reading_keys k on k.no = r.key_no
                         order by r.ts, n.device_id, r.ext""")) {
