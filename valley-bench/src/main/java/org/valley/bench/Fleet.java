@@ -1,7 +1,13 @@
 package org.valley.bench;
 
+import java.time.Instant;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.valley.codec.CodecCatalog;
+import org.valley.codec.CodecDefinition;
+import org.valley.device.Device;
+import org.valley.device.DeviceDirectory;
+import org.valley.device.NetworkRef;
 
 /**
  * Simulated Sens'it v3 devices on Sigfox, as the demo {@code Simulator} plays them: even devices in
@@ -42,6 +48,25 @@ final class Fleet {
     /** Device {@code d}'s id in Valley. */
     static String deviceId(int d) {
         return String.format(Locale.ROOT, "bench-%07d", d);
+    }
+
+    /** The first {@code devices} of a fleet registered in the bench tenant with the built-in Sens'it v3 codec. */
+    static DeviceDirectory directory(int devices, Instant created) {
+        DeviceDirectory directory = new DeviceDirectory();
+        for (int d = 0; d < devices; d++) {
+            String id = deviceId(d);
+            directory.put(new Device(id, id, PipelineBench.TENANT,
+                    new NetworkRef("sigfox", sigfoxId(d)), "sensit", null, null, null, created));
+        }
+        return directory;
+    }
+
+    /** The codecs the fleet's devices name: the built-in Sens'it v3 one, in the bench tenant. */
+    static CodecCatalog codecs(Instant created) {
+        CodecCatalog codecs = new CodecCatalog();
+        codecs.install(new CodecDefinition("sensit", PipelineBench.TENANT, "builtin", "sensit-v3", 1,
+                created));
+        return codecs;
     }
 
     byte[] idBytes(int d) {

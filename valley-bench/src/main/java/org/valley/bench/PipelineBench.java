@@ -20,10 +20,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.valley.codec.CodecCatalog;
-import org.valley.codec.CodecDefinition;
-import org.valley.device.Device;
 import org.valley.device.DeviceDirectory;
-import org.valley.device.NetworkRef;
 import org.valley.frame.Uplink;
 import org.valley.projection.Projection;
 import org.valley.server.ingest.sigfox.SigfoxCallback;
@@ -92,15 +89,9 @@ public class PipelineBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        DeviceDirectory directory = new DeviceDirectory();
         Instant created = Instant.parse("2026-11-21T00:00:00Z");
-        for (int d = 0; d < devices; d++) {
-            String id = Fleet.deviceId(d);
-            directory.put(new Device(id, id, TENANT, new NetworkRef("sigfox", Fleet.sigfoxId(d)), "sensit", null, null,
-                    null, created));
-        }
-        CodecCatalog codecs = new CodecCatalog();
-        codecs.install(new CodecDefinition("sensit", TENANT, "builtin", "sensit-v3", 1, created));
+        DeviceDirectory directory = Fleet.directory(devices, created);
+        CodecCatalog codecs = Fleet.codecs(created);
         store = new DiscardingStore();
         projection = new Projection(store, directory, codecs, InstantSource.system(), 256, 200);
 

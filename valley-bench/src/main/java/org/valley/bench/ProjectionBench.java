@@ -13,10 +13,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.valley.codec.CodecCatalog;
-import org.valley.codec.CodecDefinition;
-import org.valley.device.Device;
 import org.valley.device.DeviceDirectory;
-import org.valley.device.NetworkRef;
 import org.valley.frame.Uplink;
 import org.valley.projection.Projection;
 import org.valley.server.ingest.sigfox.SigfoxCallback;
@@ -47,15 +44,9 @@ public final class ProjectionBench {
         int framesPerDevice = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 128;
         long commitMillis = args.length > 3 ? Long.parseLong(args[3]) : 200;
-        DeviceDirectory directory = new DeviceDirectory();
         Instant created = Instant.parse("2026-11-21T00:00:00Z");
-        for (int d = 0; d < devices; d++) {
-            String id = Fleet.deviceId(d);
-            directory.put(new Device(id, id, PipelineBench.TENANT, new NetworkRef("sigfox", Fleet.sigfoxId(d)), "sensit",
-                    null, null, null, created));
-        }
-        CodecCatalog codecs = new CodecCatalog();
-        codecs.install(new CodecDefinition("sensit", PipelineBench.TENANT, "builtin", "sensit-v3", 1, created));
+        DeviceDirectory directory = Fleet.directory(devices, created);
+        CodecCatalog codecs = Fleet.codecs(created);
 
         Fleet fleet = new Fleet(devices, 42);
         SplittableRandom random = new SplittableRandom(7);

@@ -12,10 +12,7 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.valley.codec.CodecCatalog;
-import org.valley.codec.CodecDefinition;
-import org.valley.device.Device;
 import org.valley.device.DeviceDirectory;
-import org.valley.device.NetworkRef;
 import org.valley.projection.Projection;
 import org.valley.server.ingest.sigfox.SigfoxCallback;
 import org.valley.store.FrameQueries;
@@ -108,15 +105,9 @@ public final class QueryBench {
 
     private static void build(Path dir, int devices, int framesPerDevice, long interval, long end) throws Exception {
         Files.createDirectories(dir);
-        DeviceDirectory directory = new DeviceDirectory();
         Instant created = Instant.parse("2026-01-01T00:00:00Z");
-        for (int d = 0; d < devices; d++) {
-            String id = Fleet.deviceId(d);
-            directory.put(new Device(id, id, PipelineBench.TENANT, new NetworkRef("sigfox", Fleet.sigfoxId(d)), "sensit",
-                    null, null, null, created));
-        }
-        CodecCatalog codecs = new CodecCatalog();
-        codecs.install(new CodecDefinition("sensit", PipelineBench.TENANT, "builtin", "sensit-v3", 1, created));
+        DeviceDirectory directory = Fleet.directory(devices, created);
+        CodecCatalog codecs = Fleet.codecs(created);
         Fleet fleet = new Fleet(devices, 42);
         CallbackBodies writer = new CallbackBodies();
         long start = end - framesPerDevice * interval;
