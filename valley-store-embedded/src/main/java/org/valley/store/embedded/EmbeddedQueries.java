@@ -104,26 +104,32 @@ final class EmbeddedQueries implements FrameQueries {
      */
     @Override
     public List<FrameView> frames(String tenant, String networkId, Long from, Long to, int limit) {
-        return windowed(from, to, limit, lower -> {
-            List<Long> first = query("""
-                    select min(batch) from (select batch from frames
-                    where tenant = ? and network_id = ?
-                      and (? is null or time >= make_timestamp_ms(?)::timestamp_ms) and (? is null or time < make_timestamp_ms(?)::timestamp_ms)
-                    order by time desc, ext desc limit ?)""",
-                    r -> {
-                        long v = r.getLong(1);
-                        return r.wasNull() ? null : v;
-                    }, tenant, networkId, lower, lower, to, to, limit);
-            if (first.isEmpty() || first.get(0) == null) {
-                return List.of();
-            }
-            long since = first.get(0);
-            return query(FRAME_COLUMNS + """
-                    where f.tenant = ? and f.network_id = ?
-                      and (? is null or f.time >= make_timestamp_ms(?)::timestamp_ms) and (? is null or f.time < make_timestamp_ms(?)::timestamp_ms)
-                    order by f.time desc, f.ext desc limit ?""",
-                    EmbeddedQueries::frame, since, since, since, tenant, networkId, lower, lower, to, to, limit);
-        });
+        return windowed(from, to, limit, lower -> framesWhere("""
+                f.tenant = ? and f.network_id = ?
+                  and (? is null or f.time >= make_timestamp_ms(?)::timestamp_ms) and (? is null or f.time < make_timestamp_ms(?)::timestamp_ms)
+                order by f.time desc, f.ext desc limit ?""", tenant, networkId, lower, lower, to, to, limit));
+    }
+
+    /**
+     * The frames {@code where} (a condition on {@code f}, then the order and the limit) selects, with
+     * their receptions, decodes and meta read from the earliest batch among them on: first the
+     * frames' batches, then the frames in full.
+     */
+    private List<FrameView> framesWhere(String where, Object... args) {
+        List<Long> first = query("select min(batch) from (select f.batch from frames f where " + where + ")", r -> {
+            long v = r.getLong(1);
+            return r.wasNull() ? null : v;
+        }, args);
+        if (first.isEmpty() || first.get(0) == null) {
+            return List.of();
+        }
+        long since = first.get(0);
+        Object[] all = new Object[args.length + 3];
+        all[0] = since;
+        all[1] = since;
+        all[2] = since;
+        System.arraycopy(args, 0, all, 3, args.length);
+        return query(FRAME_COLUMNS + "where " + where, EmbeddedQueries::frame, all);
     }
 
     /**
@@ -198,12 +204,13 @@ final class EmbeddedQueries implements FrameQueries {
                 key, deviceId, from, from, to, to, intervalMillis);
     }
 
+    /** The newest first, looked for in growing windows of reception time as {@link #frames} looks. */
     @Override
     public List<FrameView> unclaimed(String tenant, int limit) {
-        return query(FRAME_COLUMNS + """
-                where (? is null or f.tenant = ?)
+        return windowed(null, null, limit, lower -> framesWhere("""
+                (? is null or f.tenant = ?)
+                  and (? is null or f.received_at >= make_timestamp_ms(?)::timestamp_ms)
                   and not exists (select 1 from devices v where v.network_id = f.network_id and v.tenant = f.tenant)
-                order by f.received_at desc limit ?""",
-                EmbeddedQueries::frame, 0, 0, 0, tenant, tenant, limit);
+                order by f.received_at desc limit ?""", tenant, tenant, lower, lower, limit));
     }
 }

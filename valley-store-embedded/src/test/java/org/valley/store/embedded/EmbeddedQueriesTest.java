@@ -19,8 +19,8 @@ import org.valley.store.ProjectionStore;
 
 /**
  * The history queries look for the newest frames and readings in growing windows back from now
- * (decision 21); whatever the spread of a device's history, they answer what a scan of everything
- * answers.
+ * (decision 21), as do those of unclaimed frames; whatever the spread of the history, they answer
+ * what a scan of everything answers.
  */
 class EmbeddedQueriesTest {
 
@@ -115,6 +115,20 @@ class EmbeddedQueriesTest {
                 }
             }
             assertThat(checked).isGreaterThan(500);
+
+            // only B2 is registered: A1's and C3's frames are unclaimed, the newest received first
+            store.catalog().putDevice(new org.valley.device.Device("dev-B2", "dev-B2", "acme",
+                    new org.valley.device.NetworkRef("sigfox", "B2"), null, null, null, null, java.time.Instant.now()));
+            List<Written> unclaimed = written.stream().filter(w -> !w.networkId().equals("B2"))
+                    .sorted(Comparator.comparingLong(Written::time).reversed()).toList();
+            for (int limit : new int[] {1, 5, 12, 1_000}) {
+                List<String> expected = unclaimed.stream().limit(limit).map(w -> w.networkId() + "#" + w.ext()).toList();
+                for (String tenant : new String[] {"acme", null}) {
+                    assertThat(q.unclaimed(tenant, limit)).as("unclaimed of %s, limit %d", tenant, limit)
+                            .extracting(f -> f.networkId() + "#" + f.extended()).containsExactlyElementsOf(expected);
+                }
+            }
+            assertThat(q.unclaimed("other", 10)).isEmpty();
         }
     }
 
