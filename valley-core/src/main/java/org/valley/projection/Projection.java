@@ -352,12 +352,7 @@ public final class Projection implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         submit(() -> {
             commit();
-            List<StoredFrame> frames = new ArrayList<>();
-            for (StoredFrame f : store.frames(device.tenant(), device.network().id())) {
-                if (f.time() >= from && f.time() < to) {
-                    frames.add(f);
-                }
-            }
+            List<StoredFrame> frames = store.frames(device.tenant(), device.network().id(), from, to);
             progress.found(frames.size());
             redecodeChunk(device, frames, 0, progress, done);
         }).exceptionally(e -> {

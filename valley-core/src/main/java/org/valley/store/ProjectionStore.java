@@ -109,6 +109,14 @@ public interface ProjectionStore {
     /** Frames of {@code networkId} received through {@code tenant}'s integrations, oldest first. */
     List<StoredFrame> frames(String tenant, String networkId);
 
+    /**
+     * The frames of {@link #frames(String, String)} whose network time is within [{@code from},
+     * {@code to}) (epoch milliseconds), oldest first. A store that can should read only those.
+     */
+    default List<StoredFrame> frames(String tenant, String networkId, long from, long to) {
+        return frames(tenant, networkId).stream().filter(f -> f.time() >= from && f.time() < to).toList();
+    }
+
     /** A stored frame as the projection needs it to decode it again. */
     record StoredFrame(String networkId, long extended, long time, byte[] payload, int fPort, UplinkKind kind) {}
 

@@ -40,6 +40,9 @@ final class EmbeddedProjectionStore implements ProjectionStore {
              "reading_devices", "reading_keys"};
     /** Deduplication keys restored per track: as many as a track remembers. */
     private static final int KEYS_PER_TRACK = 8;
+    /** The earliest and latest instants a bound on a frame's time is clamped to (years -100,000 and 100,000). */
+    private static final long MIN_MILLIS = -3_217_862_419_200_000L;
+    private static final long MAX_MILLIS = 3_093_527_980_800_000L;
 
     private final DuckDBConnection connection;
     private DuckDBAppender frames;
@@ -604,13 +607,26 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     @Override
     public List<StoredFrame> frames(String tenant, String networkId) {
+        return frames(tenant, networkId, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** Bounded in SQL, as the columns' own type, so that DuckDB skips the row groups outside the range. */
+    @Override
+    public List<StoredFrame> frames(String tenant, String networkId, long from, long to) {
         endFrameQuietly();
         List<StoredFrame> out = new ArrayList<>();
+        boolean bounded = from != Long.MIN_VALUE || to != Long.MAX_VALUE;
         try (PreparedStatement p = connection.prepareStatement(
                 "select ext, epoch_ms(time), payload, f_port, kind from frames where tenant = ? and network_id = ? "
+                        + (bounded ? "and time >= make_timestamp_ms(?)::timestamp_ms and time < make_timestamp_ms(?)::timestamp_ms " : "")
                         + "order by time, ext")) {
             p.setString(1, tenant);
             p.setString(2, networkId);
+            if (bounded) {
+                // make_timestamp_ms takes microseconds' range: keep the bounds within what a timestamp holds
+                p.setLong(3, Math.max(from, MIN_MILLIS));
+                p.setLong(4, Math.min(to, MAX_MILLIS));
+            }
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     int fPort = r.getInt(4);

@@ -110,6 +110,15 @@ class EmbeddedQueriesTest {
                             assertThat(readings).extracting(ReadingView::value)
                                     .containsExactlyElementsOf(expected.stream().map(w -> (Object) w.value()).toList());
                             checked += expected.size();
+                            if (limit == 1) {
+                                // the frames a re-decode of [from, to) reads, oldest first
+                                long lo = from == null ? Long.MIN_VALUE : from;
+                                long hi = to == null ? Long.MAX_VALUE : to;
+                                assertThat(p.frames("acme", id, lo, hi)).as("stored frames of %s in [%s, %s)", id, from, to)
+                                        .extracting(ProjectionStore.StoredFrame::extended)
+                                        .containsExactlyElementsOf(mine.stream().filter(w -> w.time() >= lo && w.time() < hi)
+                                                .sorted(Comparator.comparingLong(Written::time)).map(Written::ext).toList());
+                            }
                         }
                     }
                 }
