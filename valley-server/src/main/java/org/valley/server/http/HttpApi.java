@@ -273,7 +273,7 @@ public final class HttpApi {
     public static Catalog.Integration integration(RoutingContext ctx, String kind) {
         String key = bearer(ctx);
         if (key == null) {
-            key = ctx.request().getParam("key");
+            key = QueryParam.get(ctx.request().query(), "key");
         }
         if (key == null) {
             throw Problem.unauthorized("an integration key is required: ?key=<key> in the callback URL, or a bearer header");

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.valley.server.http.HttpApi;
+import org.valley.server.http.QueryParam;
 import org.valley.server.ingest.Ingestion;
 import org.valley.store.Catalog.Integration;
 
@@ -50,7 +51,7 @@ public final class LorawanIngest {
         String type = ctx.request().getHeader("content-type");
         boolean protobuf = type != null && (type.startsWith("application/octet-stream")
                 || type.startsWith("application/x-protobuf") || type.startsWith("application/protobuf"));
-        ingest(ctx, chirpstack, message(ctx, integration, protobuf, ctx.request().getParam("event")));
+        ingest(ctx, chirpstack, message(ctx, integration, protobuf, QueryParam.get(ctx.request().query(), "event")));
     }
 
     private Message message(RoutingContext ctx, Integration integration, boolean protobuf, String event) {
