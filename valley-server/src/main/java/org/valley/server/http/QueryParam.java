@@ -33,7 +33,7 @@ public final class QueryParam {
             while (end < length && query.charAt(end) != '&' && query.charAt(end) != ';') {
                 end++;
             }
-            if (query.startsWith(name, at)) {
+            if (named(query, at, end, name)) {
                 if (at + n == end) {
                     return "";
                 }
@@ -44,6 +44,20 @@ public final class QueryParam {
             at = end + 1;
         }
         return null;
+    }
+
+    /** Whether the parameter at [{@code at}, {@code end}) starts with {@code name} (a few characters: compared inline). */
+    private static boolean named(String query, int at, int end, String name) {
+        int n = name.length();
+        if (end - at < n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (query.charAt(at + i) != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String decode(String query, int from, int to, String name) {
