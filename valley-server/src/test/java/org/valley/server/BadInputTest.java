@@ -74,6 +74,26 @@ class BadInputTest {
         assertProblem(node.post("/ingest/sigfox", null, "{\"device\":\"AB\",\"time\":1}"), 401, null, "key is required");
     }
 
+    /** Sent over a plain socket: the JDK's HTTP client refuses to send a URI that is not valid. */
+    private static String rawPost(String pathAndQuery) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {
+            socket.setSoTimeout(10_000);
+            String request = "POST " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void ingestKey_notValidPercentEncoding_isAProblemNamingIt() throws Exception {
+        for (String path : new String[] {"/ingest/sigfox?key=vi_%zz", "/ingest/chirpstack?event=up&key=%G1"}) {
+            String answer = rawPost(path);
+            assertThat(answer).as(path).startsWith("HTTP/1.1 400").contains("application/problem+json")
+                    .contains("\"field\":\"key\"").contains("percent-encoding");
+        }
+    }
+
     @Test
     void sigfoxCallback_keyAsBearerHeader_isAccepted() {
         assertThat(node.post("/ingest/sigfox", key, "{\"device\":\"AB\",\"time\":1763719200}").status()).isEqualTo(204);

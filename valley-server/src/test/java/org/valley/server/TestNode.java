@@ -69,6 +69,10 @@ final class TestNode implements AutoCloseable {
         return node.adminKey();
     }
 
+    int port() {
+        return node.port();
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + node.port() + path;
     }

@@ -104,7 +104,7 @@ final class EmbeddedQueries implements FrameQueries {
      */
     @Override
     public List<FrameView> frames(String tenant, String networkId, Long from, Long to, int limit) {
-        return windowed(from, to, limit, lower -> framesWhere("""
+        return windowed(from, to, limit, (lower, last) -> framesWhere(limit, last, """
                 f.tenant = ? and f.network_id = ?
                   and (? is null or f.time >= make_timestamp_ms(?)::timestamp_ms) and (? is null or f.time < make_timestamp_ms(?)::timestamp_ms)
                 order by f.time desc, f.ext desc limit ?""", tenant, networkId, lower, lower, to, to, limit));
@@ -113,17 +113,18 @@ final class EmbeddedQueries implements FrameQueries {
     /**
      * The frames {@code where} (a condition on {@code f}, then the order and the limit) selects, with
      * their receptions, decodes and meta read from the earliest batch among them on: first the
-     * frames' batches, then the frames in full.
+     * frames' count and batches, then the frames in full. Unless {@code last}, a window that holds
+     * fewer than {@code limit} frames answers none without reading them in full: the next, wider
+     * window is read instead.
      */
-    private List<FrameView> framesWhere(String where, Object... args) {
-        List<Long> first = query("select min(batch) from (select f.batch from frames f where " + where + ")", r -> {
-            long v = r.getLong(1);
-            return r.wasNull() ? null : v;
-        }, args);
-        if (first.isEmpty() || first.get(0) == null) {
+    private List<FrameView> framesWhere(int limit, boolean last, String where, Object... args) {
+        List<long[]> first = query("select count(*), min(batch) from (select f.batch from frames f where " + where + ")",
+                r -> new long[] {r.getLong(1), r.getLong(2)}, args);
+        long found = first.isEmpty() ? 0 : first.get(0)[0];
+        if (found == 0 || (found < limit && !last)) {
             return List.of();
         }
-        long since = first.get(0);
+        long since = first.get(0)[1];
         Object[] all = new Object[args.length + 3];
         all[0] = since;
         all[1] = since;
@@ -134,27 +135,29 @@ final class EmbeddedQueries implements FrameQueries {
 
     /**
      * Runs {@code within} for growing windows back from {@code to} (or now) until one gives {@code
-     * limit} rows or reaches {@code from} (null: the start of the history).
+     * limit} rows or reaches {@code from} (null: the start of the history). {@code within} is told
+     * the window's lower bound and whether the window is the last one tried.
      */
-    private static <T> List<T> windowed(Long from, Long to, int limit, java.util.function.Function<Long, List<T>> within) {
+    private static <T> List<T> windowed(Long from, Long to, int limit,
+            java.util.function.BiFunction<Long, Boolean, List<T>> within) {
         long anchor = to != null ? to : System.currentTimeMillis();
         for (long span = FIRST_WINDOW_MILLIS; span <= LAST_WINDOW_MILLIS; span *= WINDOW_GROWTH) {
             long lower = anchor - span;
             if (from != null && lower - from < span) {
                 break; // the window would hold half the interval or more: the interval itself costs little more
             }
-            List<T> rows = within.apply(lower);
+            List<T> rows = within.apply(lower, false);
             if (rows.size() >= limit) {
                 return rows;
             }
         }
-        return within.apply(from);
+        return within.apply(from, true);
     }
 
     /** The newest readings first, looked for in growing windows as {@link #frames} looks for frames. */
     @Override
     public List<ReadingView> readings(String deviceId, String key, Long from, Long to, int limit) {
-        return windowed(from, to, limit, lower -> readingsWithin(deviceId, key, lower, to, limit));
+        return windowed(from, to, limit, (lower, last) -> readingsWithin(deviceId, key, lower, to, limit));
     }
 
     private List<ReadingView> readingsWithin(String deviceId, String key, Long from, Long to, int limit) {
@@ -207,7 +210,7 @@ final class EmbeddedQueries implements FrameQueries {
     /** The newest first, looked for in growing windows of reception time as {@link #frames} looks. */
     @Override
     public List<FrameView> unclaimed(String tenant, int limit) {
-        return windowed(null, null, limit, lower -> framesWhere("""
+        return windowed(null, null, limit, (lower, last) -> framesWhere(limit, last, """
                 (? is null or f.tenant = ?)
                   and (? is null or f.received_at >= make_timestamp_ms(?)::timestamp_ms)
                   and not exists (select 1 from devices v where v.network_id = f.network_id and v.tenant = f.tenant)
