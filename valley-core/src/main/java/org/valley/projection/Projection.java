@@ -125,10 +125,11 @@ public final class Projection implements AutoCloseable {
     private final AtomicLong commits = new AtomicLong();
     /** Store failures the projection recovered from ({@link #recover}). */
     private final AtomicLong failures = new AtomicLong();
-    /** Failures since the last commit (projection thread only): how long to wait before reopening. */
+    /**
+     * Failures since the last commit (projection thread only): how long to wait before reopening;
+     * while positive, the store holds nothing worth committing at close.
+     */
     private int failuresInARow;
-    /** From a failure to the next commit: the store holds nothing worth committing at close. */
-    private boolean failing;
     /** Set by a recovery: what was applied since the last commit is applied again first. */
     private boolean reapply;
     /** Without a journal to read: the batches applied since the last commit, applied again after a failure. */
@@ -385,7 +386,7 @@ public final class Projection implements AutoCloseable {
     private void run() {
         List<Object> drained = new ArrayList<>(256);
         // closing with a store that fails: what is left is in the journal, and replays at the next start
-        while (running || (!queue.isEmpty() && !failing)) {
+        while (running || (!queue.isEmpty() && failuresInARow == 0)) {
             try {
                 if (reapply) {
                     reapply();
@@ -434,7 +435,7 @@ public final class Projection implements AutoCloseable {
                 recover(drained);
             }
         }
-        if (!failing) {
+        if (failuresInARow == 0) {
             try {
                 commit();
             } catch (RuntimeException e) {
@@ -463,7 +464,7 @@ public final class Projection implements AutoCloseable {
      */
     private void recover(List<Object> drained) {
         failures.incrementAndGet();
-        failing = true;
+        failuresInARow++;
         // items set aside by a catch-up that failed: those not in the failed turn came later from the queue
         for (Object item : deferred) {
             boolean inTurn = false;
@@ -477,12 +478,12 @@ public final class Projection implements AutoCloseable {
         deferred.clear();
         live = false;
         while (running) {
-            pause(Math.min(30_000L, 100L << Math.min(failuresInARow, 9)));
-            failuresInARow++;
+            pause(Math.min(30_000L, 100L << Math.min(failuresInARow - 1, 9)));
             try {
                 resume(store.reopen());
                 break;
             } catch (RuntimeException e) {
+                failuresInARow++;
                 LOG.log(Level.ERROR, "reopening the projection store failed; trying again", e);
             }
         }
@@ -859,7 +860,6 @@ public final class Projection implements AutoCloseable {
         uncommitted.clear();
         framesAtCommit = frames.get();
         decodeErrorsAtCommit = decodeErrors.get();
-        failing = false;
         failuresInARow = 0;
         applied.set(position);
         pending = 0;

@@ -113,7 +113,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     /**
      * Drops what the appenders hold (closing one flushes it: rows of the unfinished batch, which
-     * {@link #open} then deletes), leaves any transaction a failed commit left open, forgets the open
+     * {@link #open} then deletes), rolls back any transaction a failed commit left open, forgets the open
      * frame row and the superseded frames, and opens again.
      */
     @Override

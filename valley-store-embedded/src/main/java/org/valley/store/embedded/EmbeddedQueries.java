@@ -48,7 +48,7 @@ final class EmbeddedQueries implements FrameQueries {
     }
 
     /** The first window the latest frames or readings are looked for in, back from now or from {@code to}. */
-    static final long FIRST_WINDOW_MILLIS = 86_400_000L;
+    private static final long FIRST_WINDOW_MILLIS = 86_400_000L;
     /** Each window after the first is this many times longer. */
     private static final int WINDOW_GROWTH = 8;
     /** Windows beyond this length are not tried: the query then reads the whole history. */
