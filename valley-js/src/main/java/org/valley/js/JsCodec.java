@@ -1,5 +1,6 @@
 package org.valley.js;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -28,6 +29,8 @@ final class JsCodec implements Codec {
     private final ConcurrentLinkedDeque<Sandbox> idle = new ConcurrentLinkedDeque<>();
     private final Semaphore permits;
     private final int outputChars;
+    /** Whether payloads go to the engine as Latin-1 text rather than JSON ({@link JsRuntime#latin1Payloads}). */
+    private final boolean latin1;
     private volatile boolean closed;
     /**
      * Set once the watchdog has stopped a call of this codec. Until then the first {@value
@@ -45,6 +48,7 @@ final class JsCodec implements Codec {
         this.source = source;
         this.permits = new Semaphore(limits.contextsPerCodec());
         this.outputChars = limits.outputChars();
+        this.latin1 = runtime.latin1Payloads();
         idle.push(first);
     }
 
@@ -66,7 +70,8 @@ final class JsCodec implements Codec {
 
     private DecodeResult decodeWith(int op, String function, byte[] payload, int fPort, long recvTime) {
         try {
-            return Results.decoded(function, call(op, jsonArray(payload), fPort, recvTime, null));
+            String bytes = latin1 ? new String(payload, StandardCharsets.ISO_8859_1) : jsonArray(payload);
+            return Results.decoded(function, call(op, bytes, fPort, recvTime, null));
         } catch (Sandbox.CallFailed e) {
             return new DecodeResult.Rejected(List.of(e.getMessage()));
         }
@@ -87,7 +92,7 @@ final class JsCodec implements Codec {
         return names == null ? "" : names;
     }
 
-    /** The payload as a JSON array of integers 0-255. */
+    /** The payload as a JSON array of integers 0-255, for an interpreting engine. */
     private static String jsonArray(byte[] payload) {
         StringBuilder b = new StringBuilder(2 + payload.length * 4).append('[');
         for (int i = 0; i < payload.length; i++) {
@@ -99,7 +104,7 @@ final class JsCodec implements Codec {
         return b.append(']').toString();
     }
 
-    private String call(int op, String bytesJson, int fPort, long recvTime, String dataJson) throws Sandbox.CallFailed {
+    private String call(int op, String bytes, int fPort, long recvTime, String dataJson) throws Sandbox.CallFailed {
         if (closed) {
             throw new Sandbox.CallFailed("the codec version was replaced while this call waited");
         }
@@ -117,7 +122,7 @@ final class JsCodec implements Codec {
                 sandbox = runtime.newSandbox(source);
             }
             boolean warmingUp = !limitReached && sandbox.calls() < WARM_UP_CALLS;
-            String out = sandbox.call(warmingUp, op, bytesJson, fPort, recvTime, dataJson);
+            String out = sandbox.call(warmingUp, op, bytes, latin1, fPort, recvTime, dataJson);
             if (out != null && out.length() > outputChars) {
                 throw new Sandbox.CallFailed("the codec's result is " + out.length() + " characters of JSON; the limit is "
                         + outputChars);

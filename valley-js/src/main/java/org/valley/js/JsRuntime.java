@@ -43,8 +43,19 @@ public final class JsRuntime implements CodecCompiler, AutoCloseable {
     private final Engine engine;
     private final Watchdog watchdog;
     private final Source entry;
+    private final boolean latin1Payloads;
 
     public JsRuntime(JsLimits limits) {
+        this(limits, null);
+    }
+
+    /**
+     * @param latin1Payloads whether payloads reach the codecs as Latin-1 text turned into bytes by a
+     *     loop in JavaScript (true) or as JSON parsed by the engine (false); null picks by the mode:
+     *     the loop when the engine compiles, JSON when it interprets. Either way a codec sees the same
+     *     array of integers 0-255.
+     */
+    JsRuntime(JsLimits limits, Boolean latin1Payloads) {
         this.limits = limits;
         this.engine = Engine.newBuilder("js")
                 .out(OutputStream.nullOutputStream())
@@ -59,6 +70,7 @@ public final class JsRuntime implements CodecCompiler, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        this.latin1Payloads = latin1Payloads != null ? latin1Payloads : mode().equals("optimizing");
     }
 
     public JsRuntime() {
@@ -78,6 +90,11 @@ public final class JsRuntime implements CodecCompiler, AutoCloseable {
         String v = engine.getVersion();
         String jar = Engine.class.getPackage().getImplementationVersion();
         return v.toLowerCase(java.util.Locale.ROOT).contains("development") && jar != null ? jar : v;
+    }
+
+    /** Whether payloads reach the codecs as Latin-1 text rather than JSON (see the constructor). */
+    boolean latin1Payloads() {
+        return latin1Payloads;
     }
 
     public JsLimits limits() {

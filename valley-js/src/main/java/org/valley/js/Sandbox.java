@@ -68,14 +68,16 @@ final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Calls the entry function; returns the call's result as JSON text, or null for undefined. A
-     * call {@code warmingUp} runs under the setup limit instead of the call limit (the codec decides
-     * which calls may: see {@link JsCodec}).
+     * Calls the entry function with the payload {@code bytes} as Latin-1 text (one character per
+     * byte) or, unless {@code latin1}, as a JSON array of integers; returns the call's result as
+     * JSON text, or null for undefined. A call {@code warmingUp} runs under the setup limit instead
+     * of the call limit (the codec decides which calls may: see {@link JsCodec}).
      */
-    String call(boolean warmingUp, int op, String bytesJson, int fPort, long recvTime, String dataJson) throws CallFailed {
+    String call(boolean warmingUp, int op, String bytes, boolean latin1, int fPort, long recvTime, String dataJson)
+            throws CallFailed {
         calls++;
         return guarded(warmingUp ? setupNanos : callNanos, warmingUp, () -> {
-            Value v = entry.execute(op, bytesJson, fPort, (double) recvTime, dataJson);
+            Value v = entry.execute(op, bytes, fPort, (double) recvTime, dataJson, latin1);
             return v.isNull() ? null : v.asString();
         });
     }

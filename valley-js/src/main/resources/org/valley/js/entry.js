@@ -15,10 +15,21 @@
         return fn;
     }
 
+    // The payload as one character per byte (code 0-255): a loop the optimizing engine compiles,
+    // about three times cheaper than parsing the same bytes written as JSON.
+    function fromLatin1(text) {
+        var n = text.length, bytes = new Array(n);
+        for (var i = 0; i < n; i++) {
+            bytes[i] = text.charCodeAt(i);
+        }
+        return bytes;
+    }
+
     // op: 0 decodeUplink, 1 encodeDownlink, 2 decodeDownlink, 3 names of the defined functions.
-    // bytesJson is the payload as a JSON array of integers: JSON.parse is one call into the engine's
-    // own (compiled) code, where a loop over the bytes would be interpreted on a stock JDK.
-    return function (op, bytesJson, fPort, recvTime, dataJson) {
+    // bytes is the payload as Latin-1 text when latin1 is true, else as a JSON array of integers:
+    // JSON.parse is one call into the engine's own code, where the loop above would be interpreted on a
+    // stock JDK, without the Graal compiler.
+    return function (op, bytes, fPort, recvTime, dataJson, latin1) {
         if (op === 3) {
             return ['decodeUplink', 'encodeDownlink', 'decodeDownlink']
                 .filter(function (n) { return typeof global[n] === 'function'; }).join(',');
@@ -27,7 +38,7 @@
         if (op === 1) {
             result = named('encodeDownlink')({data: parse(dataJson)});
         } else {
-            var input = {bytes: parse(bytesJson), fPort: fPort < 0 ? undefined : fPort, recvTime: new NativeDate(recvTime)};
+            var input = {bytes: latin1 ? fromLatin1(bytes) : parse(bytes), fPort: fPort < 0 ? undefined : fPort, recvTime: new NativeDate(recvTime)};
             result = named(op === 0 ? 'decodeUplink' : 'decodeDownlink')(input);
         }
         var text = stringify(result);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.valley.codec.Codec;
 import org.valley.codec.CodecDefinition;
@@ -73,6 +74,37 @@ class SandboxTest {
                 .containsEntry("sum", 0.30000000000000004).containsEntry("whole", 20).containsEntry("text", "ff")
                 .containsEntry("port", 3).containsEntry("year", 2025).containsEntry("isArray", true)
                 .containsEntry("negative", -256);
+    }
+
+    @ParameterizedTest(name = "latin1 {0}")
+    @ValueSource(booleans = {true, false})
+    void decode_seesEveryByteValue_asTheSameArrayOfIntegers_whicheverFormThePayloadTravelsIn(boolean latin1) {
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) (255 - i);
+        }
+        String source = """
+                function decodeUplink(input) {
+                  var b = input.bytes, sum = 0, ints = true;
+                  for (var i = 0; i < b.length; i++) { sum += b[i]; ints = ints && b[i] === (b[i] | 0); }
+                  return {data: {bytes: b, n: b.length, sum: sum, ints: ints, isArray: Array.isArray(b),
+                                 first: b[0], last: b[b.length - 1], past: typeof b[b.length]}};
+                }""";
+        try (JsRuntime form = new JsRuntime(JsLimits.DEFAULTS, latin1)) {
+            assertThat(form.latin1Payloads()).isEqualTo(latin1);
+            Codec codec = form.compile(new CodecDefinition("bytes", null, "javascript", source, 1, null));
+
+            Map<String, Object> data = data(codec.decode(all, 1, 0L));
+            List<Integer> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < all.length; i++) {
+                expected.add(255 - i);
+            }
+            assertThat(data).containsEntry("bytes", expected).containsEntry("n", 256).containsEntry("sum", 255 * 128)
+                    .containsEntry("ints", true).containsEntry("isArray", true).containsEntry("first", 255)
+                    .containsEntry("last", 0).containsEntry("past", "undefined");
+            assertThat(data(codec.decode(new byte[0], 1, 0L))).containsEntry("n", 0).containsEntry("bytes", List.of());
+            codec.close();
+        }
     }
 
     @Test

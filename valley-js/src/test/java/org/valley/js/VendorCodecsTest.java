@@ -31,16 +31,19 @@ class VendorCodecsTest {
     private static final Map<String, String> SOURCE_BY_VENDOR =
             Map.of("elsys", "elsys.js", "milesight-iot", "milesight-vs340.js", "browan", "browan-tbdw100.js");
 
-    private static JsRuntime runtime;
+    /** The runtime's own choice of payload form, and each form forced (both must decode alike). */
+    private static final Map<String, JsRuntime> RUNTIMES = new java.util.LinkedHashMap<>();
 
     @BeforeAll
     static void start() {
-        runtime = new JsRuntime();
+        RUNTIMES.put("chosen by mode", new JsRuntime());
+        RUNTIMES.put("latin1", new JsRuntime(JsLimits.DEFAULTS, true));
+        RUNTIMES.put("json", new JsRuntime(JsLimits.DEFAULTS, false));
     }
 
     @AfterAll
     static void stop() {
-        runtime.close();
+        RUNTIMES.values().forEach(JsRuntime::close);
     }
 
     /** A codec shipped in the repository's {@code examples/codecs} (tests run in the module's directory). */
@@ -57,18 +60,20 @@ class VendorCodecsTest {
         for (JsonNode device : Vectors.read("lorawan-codec-examples.json").get("devices")) {
             String file = SOURCE_BY_VENDOR.get(device.get("vendor").asText());
             for (JsonNode example : device.get("examples")) {
-                out.add(Arguments.of(device.get("device").asText() + ": " + example.get("description").asText(), file,
-                        example));
+                for (String form : List.of("chosen by mode", "latin1", "json")) {
+                    out.add(Arguments.of(device.get("device").asText() + ": " + example.get("description").asText()
+                            + " (payload " + form + ")", file, example, form));
+                }
             }
         }
-        assertThat(out).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(out).hasSizeGreaterThanOrEqualTo(12);
         return out.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
-    void decodeUplink_publishedExample_givesTheExpectedOutput(String name, String file, JsonNode example) {
-        Codec codec = runtime.compile(new CodecDefinition(file, null, "javascript", source(file), 1, null));
+    void decodeUplink_publishedExample_givesTheExpectedOutput(String name, String file, JsonNode example, String form) {
+        Codec codec = RUNTIMES.get(form).compile(new CodecDefinition(file, null, "javascript", source(file), 1, null));
         byte[] bytes = Vectors.hex(example.get("input").get("bytes_hex").asText());
         int fPort = example.get("input").get("fPort").asInt();
 
