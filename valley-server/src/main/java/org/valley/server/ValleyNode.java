@@ -183,6 +183,8 @@ public final class ValleyNode implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("valley_journal_queue_depth", journal, j -> j.stats().queueDepth()).register(metrics);
         Gauge.builder("valley_journal_appended", journal, j -> j.stats().appended()).register(metrics);
+        Gauge.builder("valley_journal_fsyncs", journal, j -> j.stats().fsyncs())
+                .description("forces of the journal to disk, each acknowledging every record written before it").register(metrics);
         Gauge.builder("valley_projection_queue_depth", projection, Projection::queueDepth).register(metrics);
         Gauge.builder("valley_projection_lag_bytes", ingestion, Ingestion::lag).register(metrics);
         Gauge.builder("valley_projection_catch_ups", projection, Projection::catchUps).register(metrics);

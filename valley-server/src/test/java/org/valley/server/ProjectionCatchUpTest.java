@@ -120,6 +120,8 @@ class ProjectionCatchUpTest {
             assertThat(metric(node, "valley_projection_catch_ups")).isPositive();
             assertThat(metric(node, "valley_projection_commits")).isPositive();
             assertThat(metric(node, "valley_projection_store_failures")).isZero();
+            // the journal was forced, at most once per record (a force covers every record written before it)
+            assertThat(metric(node, "valley_journal_fsyncs")).isPositive().isLessThanOrEqualTo(metric(node, "valley_journal_appended"));
             // every acknowledged frame is there, once, after the one that held the projection
             assertThat(frames(node, "fast-1").json()).hasSize(400);
             assertThat(frames(node, "stall-1").json()).singleElement()
