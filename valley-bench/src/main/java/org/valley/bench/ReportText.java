@@ -37,7 +37,7 @@ final class ReportText {
     /** The node's own counters at the end of a run (from its /metrics), the ones the reports show. */
     static Map<String, Object> serverMetrics(Map<String, Double> metrics) {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (String k : List.of("valley_journal_appended", "valley_frames_projected", "valley_decode_errors",
+        for (String k : List.of("valley_journal_appended", "valley_journal_fsyncs", "valley_frames_projected", "valley_decode_errors",
                 "valley_devices", "valley_projection_catch_ups", "valley_projection_lag_bytes", "jvm_gc_pause_seconds_count",
                 "jvm_gc_pause_seconds_sum")) {
             if (metrics.containsKey(k)) {

@@ -11,8 +11,12 @@ package org.valley.journal;
  *     Journal#releaseBefore} deletes
  * @param fsync {@code journal.fsync}: force each batch to the disk before acknowledging it; turn off
  *     only where losing the last acknowledged records on a power cut is acceptable (tests, benchmarks)
+ * @param gatherMicros {@code journal.gather-micros}: while the journal is busy (its last force covered
+ *     more than one record), the least time from the start of one force to the start of the next, so
+ *     that each force covers more records; 0 forces again as soon as the last force returns. An idle
+ *     journal forces a lone record at once either way
  */
-public record JournalConfig(int queueCapacity, int maxBatch, long segmentBytes, boolean fsync) {
+public record JournalConfig(int queueCapacity, int maxBatch, long segmentBytes, boolean fsync, long gatherMicros) {
 
     /** The smallest segment size accepted; smaller ones would only multiply files. */
     public static final long MIN_SEGMENT_BYTES = 1024;
@@ -24,13 +28,24 @@ public record JournalConfig(int queueCapacity, int maxBatch, long segmentBytes, 
         if (maxBatch <= 0) {
             throw new IllegalArgumentException("journal.max-batch must be > 0, got " + maxBatch);
         }
+        if (gatherMicros < 0 || gatherMicros > 100_000) {
+            throw new IllegalArgumentException("journal.gather-micros must be 0-100000, got " + gatherMicros);
+        }
         if (segmentBytes < MIN_SEGMENT_BYTES) {
             throw new IllegalArgumentException("journal.segment-bytes must be >= " + MIN_SEGMENT_BYTES + ", got " + segmentBytes);
         }
     }
 
-    /** 65536 queued appends, batches of up to 4096, 64 MiB segments, fsync on. */
+    /** Without gathering: each force follows the last as soon as it returns. */
+    public JournalConfig(int queueCapacity, int maxBatch, long segmentBytes, boolean fsync) {
+        this(queueCapacity, maxBatch, segmentBytes, fsync, 0);
+    }
+
+    /**
+     * 65536 queued appends, batches of up to 4096, 64 MiB segments, fsync on, and while busy at most
+     * one force every 2 ms (docs/decisions.md, section 22).
+     */
     public static JournalConfig defaults() {
-        return new JournalConfig(65_536, 4_096, 64L << 20, true);
+        return new JournalConfig(65_536, 4_096, 64L << 20, true, 2_000);
     }
 }

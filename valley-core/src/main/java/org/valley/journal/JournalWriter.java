@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.valley.frame.Uplink;
 
 /**
@@ -68,6 +69,9 @@ final class JournalWriter implements Runnable {
     private volatile long appended;
     private volatile long batches;
     private volatile long fsyncs;
+    // Writer thread only: when the last force began, and how many records it covered.
+    private long lastForceStart;
+    private int lastForceRecords;
 
     // Set by close() / by a failure; once set, offers are refused.
     private volatile boolean closing;
@@ -197,6 +201,13 @@ final class JournalWriter implements Runnable {
                     Thread.currentThread().interrupt();
                     return;
                 }
+                if (config.gatherMicros() > 0 && lastForceRecords > 1) {
+                    // busy: let more appends join this batch, up to gather-micros after the last force began
+                    long wait = lastForceStart + config.gatherMicros() * 1_000 - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
                 queue.drainTo(batch, config.maxBatch() - 1);
                 commit();
                 batch.clear();
@@ -243,6 +254,8 @@ final class JournalWriter implements Runnable {
                 return;
             }
             flushBuffer();
+            lastForceStart = System.nanoTime();
+            lastForceRecords = records;
             if (config.fsync()) {
                 channel.force(false);
                 fsyncs++;

@@ -272,6 +272,52 @@ class JournalTest {
         assertThatThrownBy(() -> new JournalConfig(0, 1, 1L << 20, true)).hasMessage("journal.queue-capacity must be > 0, got 0");
         assertThatThrownBy(() -> new JournalConfig(1, -2, 1L << 20, true)).hasMessage("journal.max-batch must be > 0, got -2");
         assertThatThrownBy(() -> new JournalConfig(1, 1, 10, true)).hasMessage("journal.segment-bytes must be >= 1024, got 10");
-        assertThat(JournalConfig.defaults()).isEqualTo(new JournalConfig(65_536, 4_096, 64L << 20, true));
+        assertThatThrownBy(() -> new JournalConfig(1, 1, 1L << 20, true, -1))
+                .hasMessage("journal.gather-micros must be 0-100000, got -1");
+        assertThat(JournalConfig.defaults()).isEqualTo(new JournalConfig(65_536, 4_096, 64L << 20, true, 2_000));
+    }
+
+    @Test
+    void gather_whileBusy_spacesTheForces_soThatEachCoversMoreRecords() throws Exception {
+        // 50 ms from one force to the next while busy: four writers appending one record after another
+        // for 400 ms get about one force per 50 ms, plus those right after a force of one record (the
+        // first, and a straggler's); without the gathering they would get one per fsync, hundreds
+        try (Journal journal = Journal.open(dir, new JournalConfig(10_000, 4_096, 64L << 20, true, 50_000))) {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
+            List<CompletableFuture<Void>> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                writers.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        for (int i = 0; System.nanoTime() < end; i++) {
+                            JournalFixtures.append(journal, JournalFixtures.uplink(writer * 100_000 + i)).join();
+                        }
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+            JournalStats stats = journal.stats();
+            assertThat(stats.fsyncs()).isEqualTo(stats.batches()).isBetween(2L, 24L);
+            assertThat(stats.appended()).isGreaterThan(stats.fsyncs());
+            assertThat(replayAll(journal, 0)).hasSize((int) stats.appended());
+        }
+    }
+
+    @Test
+    void gather_doesNotHoldALoneRecord_onAJournalThatIsNotBusy() throws Exception {
+        // one writer, one record at a time: each force covers one record, so none waits the 100 ms
+        try (Journal journal = Journal.open(dir, new JournalConfig(10_000, 4_096, 64L << 20, true, 100_000))) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                JournalFixtures.append(journal, JournalFixtures.uplink(i)).get(10, TimeUnit.SECONDS);
+            }
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            assertThat(elapsedMillis).as("ten lone records, each forced at once").isLessThan(600);
+            assertThat(journal.stats().fsyncs()).isEqualTo(10);
+        }
     }
 }

@@ -29,7 +29,7 @@ import org.valley.journal.JournalConfig;
  *     many as the journal's queue holds): when full, the projection reads what it missed from the
  *     journal on disk instead, and acknowledgements do not wait for it
  * @param journal the journal's settings ({@code journal.queue-capacity}, {@code journal.max-batch},
- *     {@code journal.segment-bytes}, {@code journal.fsync})
+ *     {@code journal.segment-bytes}, {@code journal.fsync}, {@code journal.gather-micros})
  * @param noopEndpoint answer {@code POST /ingest/noop} with 204, for measuring the HTTP ceiling
  *     ({@code noop-endpoint}, false)
  * @param mqttPort the MQTT port ({@code mqtt-port}, default 1883; 0 for any free port)
@@ -173,7 +173,8 @@ public record ValleyConfig(
                     jn.path("queue-capacity").asInt(j.queueCapacity()),
                     jn.path("max-batch").asInt(j.maxBatch()),
                     jn.path("segment-bytes").asLong(j.segmentBytes()),
-                    jn.path("fsync").asBoolean(j.fsync()));
+                    jn.path("fsync").asBoolean(j.fsync()),
+                    jn.path("gather-micros").asLong(j.gatherMicros()));
         }
         return new ValleyConfig(
                 root.path("host").asText(d.host()),

@@ -34,4 +34,13 @@ class ValleyConfigTest {
         assertThatThrownBy(() -> load("{\"codec-cpu-time\": \"fast\"}")).hasMessageContaining("codec-cpu-time");
         assertThatThrownBy(() -> load("{\"codec-cpu\": \"PT1S\"}")).hasMessageContaining("unknown key 'codec-cpu'");
     }
+
+    @Test
+    void journalGather_defaultsTo2ms_isReadFromTheFile_andRefusedOutOfRangeByName() throws IOException {
+        assertThat(ValleyConfig.defaults().journal().gatherMicros()).isEqualTo(2_000);
+        ValleyConfig off = load("{\"journal\": {\"gather-micros\": 0}}");
+        assertThat(off.journal().gatherMicros()).isZero();
+        assertThat(off.journal().fsync()).isTrue();
+        assertThatThrownBy(() -> load("{\"journal\": {\"gather-micros\": -5}}")).hasMessageContaining("journal.gather-micros");
+    }
 }
