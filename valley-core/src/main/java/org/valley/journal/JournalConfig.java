@@ -14,7 +14,7 @@ package org.valley.journal;
  * @param gatherMicros {@code journal.gather-micros}: while the journal is busy (its last force covered
  *     more than one record), the least time from the start of one force to the start of the next, so
  *     that each force covers more records; 0 forces again as soon as the last force returns. An idle
- *     journal forces a lone record at once either way
+ *     journal forces a lone record at once either way, and without {@code fsync} nothing waits
  */
 public record JournalConfig(int queueCapacity, int maxBatch, long segmentBytes, boolean fsync, long gatherMicros) {
 

@@ -201,8 +201,9 @@ final class JournalWriter implements Runnable {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                if (config.gatherMicros() > 0 && lastForceRecords > 1) {
+                if (config.fsync() && config.gatherMicros() > 0 && lastForceRecords > 1) {
                     // busy: let more appends join this batch, up to gather-micros after the last force began
+                    // (without forces there is nothing to share, and waiting would only add latency)
                     long wait = lastForceStart + config.gatherMicros() * 1_000 - System.nanoTime();
                     if (wait > 0) {
                         LockSupport.parkNanos(wait);

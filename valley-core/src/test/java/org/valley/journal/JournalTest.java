@@ -283,26 +283,24 @@ class JournalTest {
         // for 400 ms get about one force per 50 ms, plus those right after a force of one record (the
         // first, and a straggler's); without the gathering they would get one per fsync, hundreds
         try (Journal journal = Journal.open(dir, new JournalConfig(10_000, 4_096, 64L << 20, true, 50_000))) {
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
-            List<CompletableFuture<Void>> writers = new ArrayList<>();
-            for (int w = 0; w < 4; w++) {
-                int writer = w;
-                writers.add(CompletableFuture.runAsync(() -> {
-                    try {
-                        for (int i = 0; System.nanoTime() < end; i++) {
-                            JournalFixtures.append(journal, JournalFixtures.uplink(writer * 100_000 + i)).join();
-                        }
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }));
-            }
-            CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            appendOneAfterAnother(journal, 4, 400);
 
             JournalStats stats = journal.stats();
             assertThat(stats.fsyncs()).isEqualTo(stats.batches()).isBetween(2L, 24L);
             assertThat(stats.appended()).isGreaterThan(stats.fsyncs());
             assertThat(replayAll(journal, 0)).hasSize((int) stats.appended());
+        }
+    }
+
+    @Test
+    void gather_withoutFsync_holdsNothing() throws Exception {
+        // no forces to share: the same four writers as above get a batch per turn of the writer, far
+        // more than one per 50 ms
+        try (Journal journal = Journal.open(dir, new JournalConfig(10_000, 4_096, 64L << 20, false, 50_000))) {
+            appendOneAfterAnother(journal, 4, 400);
+
+            assertThat(journal.stats().fsyncs()).isZero();
+            assertThat(journal.stats().batches()).isGreaterThan(100);
         }
     }
 
@@ -319,5 +317,24 @@ class JournalTest {
             assertThat(elapsedMillis).as("ten lone records, each forced at once").isLessThan(600);
             assertThat(journal.stats().fsyncs()).isEqualTo(10);
         }
+    }
+
+    /** {@code writers} threads, each appending a record and waiting for it, again and again for {@code millis}. */
+    private static void appendOneAfterAnother(Journal journal, int writers, long millis) throws Exception {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            running.add(CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; System.nanoTime() < end; i++) {
+                        JournalFixtures.append(journal, JournalFixtures.uplink(writer * 100_000 + i)).join();
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     }
 }
