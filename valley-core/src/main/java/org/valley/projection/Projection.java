@@ -4,9 +4,12 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -466,12 +469,10 @@ public final class Projection implements AutoCloseable {
         failures.incrementAndGet();
         failuresInARow++;
         // items set aside by a catch-up that failed: those not in the failed turn came later from the queue
+        Set<Object> inTurn = Collections.newSetFromMap(new IdentityHashMap<>());
+        inTurn.addAll(drained);
         for (Object item : deferred) {
-            boolean inTurn = false;
-            for (Object d : drained) {
-                inTurn |= d == item;
-            }
-            if (!inTurn) {
+            if (!inTurn.contains(item)) {
                 drained.add(item);
             }
         }

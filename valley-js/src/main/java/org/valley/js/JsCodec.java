@@ -29,8 +29,6 @@ final class JsCodec implements Codec {
     private final ConcurrentLinkedDeque<Sandbox> idle = new ConcurrentLinkedDeque<>();
     private final Semaphore permits;
     private final int outputChars;
-    /** Whether payloads go to the engine as Latin-1 text rather than JSON ({@link JsRuntime#latin1Payloads}). */
-    private final boolean latin1;
     private volatile boolean closed;
     /**
      * Set once the watchdog has stopped a call of this codec. Until then the first {@value
@@ -48,7 +46,6 @@ final class JsCodec implements Codec {
         this.source = source;
         this.permits = new Semaphore(limits.contextsPerCodec());
         this.outputChars = limits.outputChars();
-        this.latin1 = runtime.latin1Payloads();
         idle.push(first);
     }
 
@@ -70,7 +67,7 @@ final class JsCodec implements Codec {
 
     private DecodeResult decodeWith(int op, String function, byte[] payload, int fPort, long recvTime) {
         try {
-            String bytes = latin1 ? new String(payload, StandardCharsets.ISO_8859_1) : jsonArray(payload);
+            String bytes = runtime.latin1Payloads() ? new String(payload, StandardCharsets.ISO_8859_1) : jsonArray(payload);
             return Results.decoded(function, call(op, bytes, fPort, recvTime, null));
         } catch (Sandbox.CallFailed e) {
             return new DecodeResult.Rejected(List.of(e.getMessage()));
@@ -122,7 +119,7 @@ final class JsCodec implements Codec {
                 sandbox = runtime.newSandbox(source);
             }
             boolean warmingUp = !limitReached && sandbox.calls() < WARM_UP_CALLS;
-            String out = sandbox.call(warmingUp, op, bytes, latin1, fPort, recvTime, dataJson);
+            String out = sandbox.call(warmingUp, op, bytes, runtime.latin1Payloads(), fPort, recvTime, dataJson);
             if (out != null && out.length() > outputChars) {
                 throw new Sandbox.CallFailed("the codec's result is " + out.length() + " characters of JSON; the limit is "
                         + outputChars);
