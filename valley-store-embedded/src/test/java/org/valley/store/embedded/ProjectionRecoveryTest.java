@@ -268,9 +268,13 @@ class ProjectionRecoveryTest {
             assertThat(node.store.failed.get()).isEqualTo(3);
 
             // the store is down for a while, reopening included: the journal goes on acknowledging
-            // (the projection's queue of 16 overflows, so it reads the journal once the store is back)
+            // (the projection's queue of 16 overflows, so it reads the journal once the store is back).
+            // Two appends, each durable before the next: at least two journal batches of 96 uplinks, of
+            // which the first takes the whole queue and the second finds it full, however the journal
+            // groups its forces
             node.store.down = true;
-            at = node.append(24, 32);
+            node.append(24, 28);
+            at = node.append(28, 32);
             CompletableFuture<Long> waiting = node.projection.awaitApplied(at);
             CompletableFuture<Void> task = node.projection.submit(() -> {});
             Thread.sleep(600);
