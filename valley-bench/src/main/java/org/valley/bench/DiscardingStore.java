@@ -39,6 +39,12 @@ final class DiscardingStore implements ProjectionStore {
     }
 
     @Override
+    public void labels(long position, Uplink uplink) {
+        rows++;
+        checksum += uplink.labels().length();
+    }
+
+    @Override
     public void decode(String tenant, String networkId, long extended, String deviceId, String codecId, int codecVersion,
             String decodedJson, String error, long at) {
         rows++;

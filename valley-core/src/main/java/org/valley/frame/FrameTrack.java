@@ -108,6 +108,8 @@ public final class FrameTrack {
         /** Ring of recent keys: key hashes in [0, KEYS), their extended numbers in [KEYS, 2 KEYS). */
         long[] keys;
         int nextKey;
+        /** The tag of the device's labels last stored; 0 before any. */
+        long labels;
     }
 
     /** @param modulus the width of the network's counter (4096 for Sigfox) */
@@ -139,6 +141,23 @@ public final class FrameTrack {
             hash *= 0x100000001b3L;
         }
         return hash == 0 ? 1 : hash;
+    }
+
+    /**
+     * Whether the device's labels, given as their {@link #tag}, differ from those of the last call,
+     * which this one replaces. A track without runs (Sigfox) remembers none and always answers true.
+     * A track restored after a restart starts with none, so the first labels after it are stored
+     * again.
+     */
+    public boolean labelsChanged(long tag) {
+        if (runs == null) {
+            return true;
+        }
+        if (runs.labels == tag) {
+            return false;
+        }
+        runs.labels = tag;
+        return true;
     }
 
     /** Places a delivery without session or key: {@link #observe(long, long, long, long)} with both unknown. */

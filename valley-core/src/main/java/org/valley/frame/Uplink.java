@@ -26,6 +26,11 @@ import java.util.List;
  *     the DevAddr, which change at every join), or null when unknown
  * @param dedupKey the network's own identity of this frame, the same on every delivery of it
  *     (ChirpStack's deduplicationId), or null
+ * @param labels the network's names for the device (its application, profile or tenant, the name
+ *     the network gave it) as a compact JSON object text, or null. Unlike {@code meta} they are the
+ *     same on every frame until the device is renamed or moved, so the projection stores them when
+ *     they change rather than with every frame; a frame shows the device's labels as they were when
+ *     it arrived.
  */
 public record Uplink(
         UplinkKind kind,
@@ -42,7 +47,8 @@ public record Uplink(
         String meta,
         int fPort,
         String session,
-        String dedupKey) {
+        String dedupKey,
+        String labels) {
 
     public static final int NO_SEQ = -1;
     public static final int NO_PORT = -1;
@@ -60,10 +66,18 @@ public record Uplink(
         receptions = receptions == null ? List.of() : List.copyOf(receptions);
     }
 
+    /** An uplink without labels. */
+    public Uplink(UplinkKind kind, String tenant, String integration, String networkId, long seq, long time,
+            long receivedAt, byte[] payload, List<Reception> receptions, boolean duplicate, boolean ack, String meta,
+            int fPort, String session, String dedupKey) {
+        this(kind, tenant, integration, networkId, seq, time, receivedAt, payload, receptions, duplicate, ack, meta,
+                fPort, session, dedupKey, null);
+    }
+
     /** An uplink without LoRaWAN fields (Sigfox). */
     public Uplink(UplinkKind kind, String tenant, String integration, String networkId, long seq, long time,
             long receivedAt, byte[] payload, List<Reception> receptions, boolean duplicate, boolean ack, String meta) {
         this(kind, tenant, integration, networkId, seq, time, receivedAt, payload, receptions, duplicate, ack, meta,
-                NO_PORT, null, null);
+                NO_PORT, null, null, null);
     }
 }

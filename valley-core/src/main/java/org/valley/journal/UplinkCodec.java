@@ -19,7 +19,8 @@ import org.valley.frame.UplinkKind;
  *     varint   version (1)
  *     varint   UplinkKind.code()
  *     u8       flags: bit 0 duplicate, bit 1 ack, bit 2 meta present, bit 3 fPort present,
- *              bit 4 session present, bit 5 dedupKey present; other bits must be 0
+ *              bit 4 session present, bit 5 dedupKey present, bit 6 labels present; other bits
+ *              must be 0
  *     varlong  zigzag(seq)                 -1 ("no seq") takes one byte
  *     int64    time, epoch ms
  *     varlong  zigzag(receivedAt - time)   usually one to three bytes
@@ -36,6 +37,7 @@ import org.valley.frame.UplinkKind;
  *     u8       fPort (only when flag bit 3 is set)
  *     string   session (only when flag bit 4 is set)
  *     string   dedupKey (only when flag bit 5 is set)
+ *     string   labels (only when flag bit 6 is set)
  *
  * Fixed-width integers are big-endian (ByteBuffer's default). A varint is unsigned LEB128: seven
  * bits per byte, least significant group first, high bit set on every byte but the last; at most
@@ -46,10 +48,10 @@ import org.valley.frame.UplinkKind;
  * it, and the CRC over the body detects torn writes and bit rot. The version is inside the body
  * (and so covered by the CRC) so a future layout can coexist with old segments. Times stay
  * fixed-width because they are large, while receivedAt is stored as a small delta from time.
- * Nulls only exist where the domain allows them (rssi, snr, meta, session, dedupKey), each behind a
+ * Nulls only exist where the domain allows them (rssi, snr, meta, session, dedupKey, labels), each behind a
  * presence bit.
  *
- * Growth without a new version: the LoRaWAN fields (fPort, session, dedupKey) came after the first
+ * Growth without a new version: the LoRaWAN fields (fPort, session, dedupKey, labels) came after the first
  * records were written. They sit behind flag bits that older records never set, after every field
  * of the first layout, so a record written before them decodes unchanged. The sequence number
  * became a varlong for the 32-bit LoRaWAN frame counter: LEB128 and zigzag give the same bytes for
@@ -84,7 +86,9 @@ final class UplinkCodec {
     private static final int FLAG_PORT = 8;
     private static final int FLAG_SESSION = 16;
     private static final int FLAG_DEDUP = 32;
-    private static final int KNOWN_FLAGS = FLAG_DUPLICATE | FLAG_ACK | FLAG_META | FLAG_PORT | FLAG_SESSION | FLAG_DEDUP;
+    private static final int FLAG_LABELS = 64;
+    private static final int KNOWN_FLAGS =
+            FLAG_DUPLICATE | FLAG_ACK | FLAG_META | FLAG_PORT | FLAG_SESSION | FLAG_DEDUP | FLAG_LABELS;
     private static final int HAS_RSSI = 1;
     private static final int HAS_SNR = 2;
     private static final int KNOWN_PRESENCE = HAS_RSSI | HAS_SNR;
@@ -108,6 +112,7 @@ final class UplinkCodec {
             size += maxStringSize(receptions.get(i).station()) + 1 + 16;
         }
         size += maxOptionalSize(uplink.meta()) + 1 + maxOptionalSize(uplink.session()) + maxOptionalSize(uplink.dedupKey());
+        size += maxOptionalSize(uplink.labels());
         return size;
     }
 
@@ -135,7 +140,7 @@ final class UplinkCodec {
             size += reception.snr() != null ? 8 : 0;
         }
         size += optionalSize(uplink.meta()) + (uplink.fPort() >= 0 ? 1 : 0);
-        size += optionalSize(uplink.session()) + optionalSize(uplink.dedupKey());
+        size += optionalSize(uplink.session()) + optionalSize(uplink.dedupKey()) + optionalSize(uplink.labels());
         return size;
     }
 
@@ -165,7 +170,8 @@ final class UplinkCodec {
                 | (uplink.meta() != null ? FLAG_META : 0)
                 | (uplink.fPort() >= 0 ? FLAG_PORT : 0)
                 | (uplink.session() != null ? FLAG_SESSION : 0)
-                | (uplink.dedupKey() != null ? FLAG_DEDUP : 0);
+                | (uplink.dedupKey() != null ? FLAG_DEDUP : 0)
+                | (uplink.labels() != null ? FLAG_LABELS : 0);
         out.put((byte) flags);
         putVarlong(out, zigzag(uplink.seq()));
         out.putLong(uplink.time());
@@ -202,6 +208,9 @@ final class UplinkCodec {
         }
         if (uplink.dedupKey() != null) {
             putString(out, uplink.dedupKey());
+        }
+        if (uplink.labels() != null) {
+            putString(out, uplink.labels());
         }
         int end = out.position();
         int bodyLength = end - start - HEADER_BYTES;
@@ -288,11 +297,12 @@ final class UplinkCodec {
         int fPort = (flags & FLAG_PORT) != 0 ? getU8(in, "fPort") : Uplink.NO_PORT;
         String session = (flags & FLAG_SESSION) != 0 ? getString(in, "session") : null;
         String dedupKey = (flags & FLAG_DEDUP) != 0 ? getString(in, "dedupKey") : null;
+        String labels = (flags & FLAG_LABELS) != 0 ? getString(in, "labels") : null;
         if (in.hasRemaining()) {
             throw new JournalCorruptException(in.remaining() + " bytes left over after the last field");
         }
         return new Uplink(kind, tenant, integration, networkId, seq, time, receivedAt, payload, receptions,
-                (flags & FLAG_DUPLICATE) != 0, (flags & FLAG_ACK) != 0, meta, fPort, session, dedupKey);
+                (flags & FLAG_DUPLICATE) != 0, (flags & FLAG_ACK) != 0, meta, fPort, session, dedupKey, labels);
     }
 
     private static List<Reception> getReceptions(ByteBuffer in) throws JournalCorruptException {

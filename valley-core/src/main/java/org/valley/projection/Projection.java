@@ -697,6 +697,10 @@ public final class Projection implements AutoCloseable {
         // frame's decode: the embedded store keeps the first reception and the decode on the frame's row
         boolean fresh = outcome != FrameTrack.DUPLICATE;
         if (fresh) {
+            if (uplink.labels() != null && track.labelsChanged(FrameTrack.tag(uplink.labels()))) {
+                store.labels(position, uplink);
+                pending++;
+            }
             store.frame(position, uplink, extended, outcome == FrameTrack.RESTART);
             frames.incrementAndGet();
             pending++;

@@ -72,6 +72,14 @@ public interface ProjectionStore {
     void frameMeta(Uplink uplink, long extended);
 
     /**
+     * The device's labels ({@link Uplink#labels}) as of the delivery at journal {@code position},
+     * told when they differ from the ones told before for the device (and again after a restart):
+     * a frame's labels are the latest told at or before its own position. Told before the frame
+     * itself.
+     */
+    void labels(long position, Uplink uplink);
+
+    /**
      * A new run of a LoRaWAN device's frame counter, or a new session for the current run: the
      * extended number of FCnt 0 in the run and the session's tag, learnt from the delivery at journal
      * {@code position}. Kept so that a restart resumes the run a join opened even before its first

@@ -85,7 +85,7 @@ class UplinkCodecPropertyTest {
                         Arbitraries.longs(), Arbitraries.longs())
                 .as(Identity::new);
         Arbitrary<Lorawan> lorawan = Combinators.combine(Arbitraries.integers().between(-1, 255),
-                        text().injectNull(0.4), text().injectNull(0.4))
+                        text().injectNull(0.4), text().injectNull(0.4), text().injectNull(0.5))
                 .as(Lorawan::new);
         Arbitrary<Reception> receptions = Combinators.combine(text(), nullableDouble(), nullableDouble()).as(Reception::new);
         return Combinators.combine(
@@ -96,13 +96,13 @@ class UplinkCodecPropertyTest {
                         text().injectNull(0.3), lorawan)
                 .as((id, payload, list, duplicate, ack, meta, l) -> new Uplink(id.kind, id.tenant, id.integration,
                         id.networkId, id.seq, id.time, id.receivedAt, payload, list, duplicate, ack, meta, l.fPort,
-                        l.session, l.dedupKey));
+                        l.session, l.dedupKey, l.labels));
     }
 
     private record Identity(UplinkKind kind, String tenant, String integration, String networkId, long seq, long time,
             long receivedAt) {}
 
-    private record Lorawan(int fPort, String session, String dedupKey) {}
+    private record Lorawan(int fPort, String session, String dedupKey, String labels) {}
 
     /** Any text a client could send, normalised the way UTF-8 stores it (unpaired surrogates become '?'). */
     private static Arbitrary<String> text() {

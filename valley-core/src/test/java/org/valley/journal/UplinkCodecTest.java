@@ -157,6 +157,22 @@ class UplinkCodecTest {
         assertSameUplink(roundTrip(portZeroNoSession), portZeroNoSession);
     }
 
+    @Test
+    void roundTrip_labels_arePreservedAndCostOnlyTheirText() throws Exception {
+        String labels = "{\"applicationId\":\"17c82e96\",\"deviceName\":\"Salle Ada ☕\"}";
+        Uplink without = new Uplink(UplinkKind.CHIRPSTACK_UPLINK, "acme", "chirpstack-1", "0101010101010101", 7, 1, 2,
+                new byte[] {1}, List.of(), false, false, null, 2, null, "k");
+        Uplink with = new Uplink(without.kind(), without.tenant(), without.integration(), without.networkId(), without.seq(),
+                without.time(), without.receivedAt(), without.payload(), without.receptions(), false, false, null, 2, null,
+                "k", labels);
+
+        assertSameUplink(roundTrip(with), with);
+        assertThat(roundTrip(with).labels()).isEqualTo(labels);
+        assertThat(roundTrip(without).labels()).isNull();
+        int textBytes = labels.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertThat(UplinkCodec.encodedSize(with)).isEqualTo(UplinkCodec.encodedSize(without) + 1 + textBytes);
+    }
+
     /**
      * Bodies written by the first record layout, before the LoRaWAN fields existed (produced by that
      * build's encoder): they must read exactly as they did.

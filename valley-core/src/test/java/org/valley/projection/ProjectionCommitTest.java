@@ -47,6 +47,11 @@ class ProjectionCommitTest {
         public void frameMeta(Uplink uplink, long extended) {}
 
         @Override
+        public void labels(long position, Uplink uplink) {
+            calls.add("labels " + uplink.labels());
+        }
+
+        @Override
         public void decode(String tenant, String networkId, long extended, String deviceId, String codecId,
                 int codecVersion, String decodedJson, String error, long at) {
             calls.add("decode " + extended);
@@ -105,6 +110,44 @@ class ProjectionCommitTest {
         assertThat(store.calls).containsExactly("frame 5", "reception 1D2A", "reception 0B3F", "decode 5",
                 "reception C3D4");
         projection.close();
+    }
+
+    private static Uplink chirpstack(long fCnt, long at, String dedup, String labels) {
+        return new Uplink(UplinkKind.CHIRPSTACK_UPLINK, "acme", "chirpstack-1", "A84041000181C0DE", fCnt, at, at + 40,
+                new byte[] {1}, List.of(new Reception("gw-1", -80.0, 7.0)), false, false, "{\"network\":\"chirpstack\"}", 2,
+                "01ab23cd", dedup, labels);
+    }
+
+    /**
+     * A device's labels reach the store before the frame that brought them, and only when they
+     * differ from the ones before: not for frames that repeat them, not for a second delivery of a
+     * frame, and once more for the first frame after a restart, whose track starts without them.
+     */
+    @Test
+    void labels_reachTheStoreWhenTheyChange_beforeTheirFrame() {
+        String hall = "{\"deviceName\":\"hall\"}";
+        String lobby = "{\"deviceName\":\"lobby\"}";
+        CountingStore store = new CountingStore();
+        Projection projection = new Projection(store, new DeviceDirectory(), new CodecCatalog(),
+                InstantSource.fixed(Instant.parse("2026-12-07T00:00:00Z")), 16, 1_000);
+        long t = 1_765_000_000_000L;
+        projection.replay(100, chirpstack(1, t, "k1", hall));
+        projection.replay(110, chirpstack(1, t, "k1", hall));
+        projection.replay(200, chirpstack(2, t + 60_000, "k2", hall));
+        projection.replay(300, chirpstack(3, t + 120_000, "k3", lobby));
+        projection.replay(400, chirpstack(4, t + 180_000, "k4", null));
+        projection.replay(500, chirpstack(5, t + 240_000, "k5", lobby));
+        assertThat(store.calls).containsExactly("labels " + hall, "frame 1", "reception gw-1", "reception gw-1",
+                "frame 2", "reception gw-1", "labels " + lobby, "frame 3", "reception gw-1", "frame 4", "reception gw-1",
+                "frame 5", "reception gw-1");
+        projection.close();
+
+        CountingStore restarted = new CountingStore();
+        Projection again = new Projection(restarted, new DeviceDirectory(), new CodecCatalog(),
+                InstantSource.fixed(Instant.parse("2026-12-07T00:00:00Z")), 16, 1_000);
+        again.replay(600, chirpstack(6, t + 300_000, "k6", lobby));
+        assertThat(restarted.calls).containsExactly("labels " + lobby, "frame 6", "reception gw-1");
+        again.close();
     }
 
     /**

@@ -120,6 +120,39 @@ class LorawanIngestTest {
         assertThat(fromProtobuf.get("network").get("decoded").get("label").asText()).isEqualTo("r101");
     }
 
+    /**
+     * A device renamed in ChirpStack between its frames: each frame shows, among its network data,
+     * the names the device had when it arrived, though the names are stored once per change.
+     */
+    @Test
+    void chirpstackDevice_renamedBetweenFrames_eachFrameShowsTheNamesOfItsTime() {
+        String[] t = tenant();
+        String eui = devEui();
+        device(t[0], t[0] + "-d", eui, null);
+        for (int fCnt = 1; fCnt <= 4; fCnt++) {
+            String body = """
+                    {"deduplicationId":"3ac7e3c4-4401-4b8d-9386-a5c902f9200%d","time":"2026-12-07T10:0%d:00Z",
+                     "deviceInfo":{"tenantId":"52f14cd4","applicationId":"17c82e96","applicationName":"campus",
+                       "deviceName":"%s","deviceProfileName":"Elsys ERS","devEui":"%s"},
+                     "devAddr":"01ab23cd","dr":5,"fCnt":%d,"fPort":5,"data":"AQ==",
+                     "rxInfo":[{"gatewayId":"0016c001f153a14c","rssi":-80,"snr":7.5}]}"""
+                    .formatted(fCnt, fCnt, fCnt <= 2 ? "Salle Ada" : "Salle Turing", eui.toLowerCase(Locale.ROOT), fCnt);
+            TestNode.Response r = chirpstack(t[2], "up", body);
+            assertThat(r.status()).as(r.body()).isEqualTo(204);
+        }
+
+        JsonNode frames = frames(t[0] + "-d");
+        assertThat(frames).hasSize(4);
+        for (JsonNode frame : frames) {
+            JsonNode network = frame.get("network");
+            assertThat(network.get("deviceName").asText()).as(frame.toString())
+                    .isEqualTo(frame.get("seq").asLong() <= 2 ? "Salle Ada" : "Salle Turing");
+            assertThat(network.get("network").asText()).isEqualTo("chirpstack");
+            assertThat(network.get("applicationName").asText()).isEqualTo("campus");
+            assertThat(network.get("dr").asInt()).isEqualTo(5);
+        }
+    }
+
     /** Replaces an ASCII string by another of the same length inside Protobuf bytes. */
     static byte[] replaceAscii(byte[] bytes, String from, String to) {
         String text = new String(bytes, StandardCharsets.ISO_8859_1).replace(from, to);

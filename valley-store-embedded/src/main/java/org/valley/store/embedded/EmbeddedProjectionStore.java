@@ -37,7 +37,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
 
     private static final String[] TABLES =
             {"frames", "reception_rows", "frame_meta", "decode_rows", "reading_values", "reading_shapes", "runs",
-             "reading_devices", "reading_keys"};
+             "reading_devices", "reading_keys", "device_labels"};
     /** Deduplication keys restored per track: as many as a track remembers. */
     private static final int KEYS_PER_TRACK = 8;
     /** The earliest and latest instants a bound on a frame's time is clamped to (years -100,000 and 100,000). */
@@ -55,6 +55,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     private DuckDBAppender runs;
     private DuckDBAppender readingDevices;
     private DuckDBAppender readingKeys;
+    private DuckDBAppender labels;
     /**
      * The number of each device and each key that has readings: a reading row holds the two
      * numbers, not the two strings (appending a text column costs the store about twice what an
@@ -102,6 +103,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             runs = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "runs");
             readingDevices = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_devices");
             readingKeys = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "reading_keys");
+            labels = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "device_labels");
             loadNumbers("select device_id, no from reading_devices", deviceNumbers);
             loadNumbers("select key, no from reading_keys", keyNumbers);
             loadNumbers("select keys || coalesce(kinds, ''), no from reading_shapes", shapeNumbers);
@@ -409,6 +411,24 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     }
 
     @Override
+    public void labels(long position, Uplink u) {
+        endFrameQuietly();
+        try {
+            labels.beginRow()
+                    .append(batch)
+                    .append(position)
+                    .append(u.tenant())
+                    .append(u.networkId())
+                    .append(u.labels())
+                    .appendEpochMillis(u.receivedAt())
+                    .endRow();
+            rows++;
+        } catch (SQLException e) {
+            throw new StoreException("appending a device's labels", e);
+        }
+    }
+
+    @Override
     public void run(long position, Uplink u, long base, long session) {
         endFrameQuietly();
         try {
@@ -516,6 +536,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             runs.flush();
             readingDevices.flush();
             readingKeys.flush();
+            labels.flush();
             boolean transaction = !superseded.isEmpty();
             if (transaction) {
                 connection.setAutoCommit(false);
@@ -657,7 +678,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     /** Every appender, in the order their tables are flushed; null before {@link #open}. */
     private DuckDBAppender[] appenders() {
         return new DuckDBAppender[] {frames, receptions, frameMeta, decodes, readingShapes, readings, runs, readingDevices,
-            readingKeys};
+            readingKeys, labels};
     }
 
     void close() {

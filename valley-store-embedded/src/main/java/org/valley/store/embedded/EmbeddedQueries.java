@@ -19,7 +19,8 @@ final class EmbeddedQueries implements FrameQueries {
      * later one, and batches are numbered in the order rows are appended, so such a bound lets DuckDB
      * skip every row group whose zone map (the group's least and greatest value) lies before it. The
      * frame's first decode is on its own row (decision 19); a later one, in {@code decode_rows}, wins
-     * when it is as recent or more.
+     * when it is as recent or more. The device's labels are the latest written at or before the
+     * frame's journal position (decision 23).
      */
     private static final String FRAME_COLUMNS = """
             select f.tenant, f.network_id, f.seq, f.ext, epoch_ms(f.time), epoch_ms(f.received_at), f.payload,
@@ -31,7 +32,9 @@ final class EmbeddedQueries implements FrameQueries {
               coalesce((select last(m.meta order by m.received_at) from frame_meta m
                         where m.tenant = f.tenant and m.network_id = f.network_id and m.ext = f.ext
                           and m.batch >= ?), f.meta),
-              f.restart, f.f_port
+              f.restart, f.f_port,
+              (select last(l.labels order by l.journal_position) from device_labels l
+                where l.tenant = f.tenant and l.network_id = f.network_id and l.journal_position <= f.journal_position)
             from frames f
             left join (select tenant, network_id, ext, arg_max(decoded, decoded_at) AS decoded, arg_max(error, decoded_at) AS error,
                               arg_max(codec_id, decoded_at) AS codec_id, arg_max(codec_version, decoded_at) AS codec_version,
@@ -91,7 +94,21 @@ final class EmbeddedQueries implements FrameQueries {
         int fPort = r.wasNull() ? -1 : port;
         return new FrameView(r.getString(1), r.getString(2), r.getLong(3), fPort, r.getLong(4), r.getLong(5), r.getLong(6),
                 Hex.encode(r.getBytes(7)), receptions, r.getString(9), r.getString(10), r.getString(11), codecVersion,
-                r.getString(13), r.getBoolean(14));
+                withLabels(r.getString(13), r.getString(16)), r.getBoolean(14));
+    }
+
+    /**
+     * A frame's metadata with the device's labels among its members. Both are JSON object texts
+     * Valley wrote, and no member is in both: an uplink's labels are left out of its metadata.
+     */
+    static String withLabels(String meta, String labels) {
+        if (labels == null || labels.length() <= 2) {
+            return meta;
+        }
+        if (meta == null || meta.length() <= 2) {
+            return labels;
+        }
+        return meta.substring(0, meta.length() - 1) + "," + labels.substring(1);
     }
 
     /**

@@ -42,6 +42,10 @@ public final class EmbeddedStore implements AutoCloseable {
         create table if not exists reading_values(batch bigint, device_no integer, ts timestamp_ms, ext bigint,
           shape integer, nums varchar, strs varchar)""",
         "create table if not exists reading_shapes(batch bigint, no integer, keys varchar, kinds varchar)",
+        // a device's labels, written when they change rather than with every frame (decision 23)
+        """
+        create table if not exists device_labels(batch bigint, journal_position bigint, tenant varchar,
+          network_id varchar, labels varchar, received_at timestamp_ms)""",
         "create table if not exists reading_devices(batch bigint, no integer, device_id varchar)",
         "create table if not exists reading_keys(batch bigint, no integer, key varchar)",
         "create table if not exists tenants(id varchar primary key, name varchar, created_at timestamp_ms)",

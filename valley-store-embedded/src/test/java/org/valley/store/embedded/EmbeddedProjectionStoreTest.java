@@ -484,6 +484,70 @@ class EmbeddedProjectionStoreTest {
         }
     }
 
+    private static Uplink lorawan(long fCnt, String labels) {
+        return new Uplink(UplinkKind.CHIRPSTACK_UPLINK, "acme", "chirpstack-1", "A84041000181C0DE", fCnt,
+                1_763_719_200_000L + fCnt * 60_000L, 1_763_719_200_040L + fCnt * 60_000L, new byte[] {(byte) fCnt},
+                List.of(new Reception("gw-1", -80.0, 7.0)), false, false, "{\"network\":\"chirpstack\",\"dr\":5}", 2,
+                "01ab23cd", "k" + fCnt, labels);
+    }
+
+    /**
+     * Labels are rows of their own, one per change; a frame reads the latest at or before its journal
+     * position, among its metadata's members, and labels of a batch a crash left unfinished are gone
+     * with it.
+     */
+    @Test
+    void labels_areStoredPerChange_andEachFrameShowsThoseOfItsTime() throws Exception {
+        String hall = "{\"applicationId\":\"campus\",\"deviceName\":\"hall\"}";
+        String lobby = "{\"applicationId\":\"campus\",\"deviceName\":\"lobby\"}";
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore p = store.projection();
+            p.open();
+            for (long fCnt = 1; fCnt <= 4; fCnt++) {
+                Uplink u = lorawan(fCnt, fCnt < 3 ? hall : lobby);
+                if (fCnt == 1 || fCnt == 3) {
+                    p.labels(fCnt * 100, u);
+                }
+                p.frame(fCnt * 100, u, fCnt, false);
+                p.reception(fCnt * 100, u, fCnt, u.receptions().get(0), false);
+            }
+            p.commit(400);
+            // a batch the crash below leaves unfinished: its labels must not outlive it
+            Uplink renamed = lorawan(5, "{\"deviceName\":\"gone\"}");
+            p.labels(500, renamed);
+            p.frame(500, renamed, 5, false);
+        }
+        assertThat(count("device_labels")).isEqualTo(3);
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            assertThat(store.projection().open().appliedPosition()).isEqualTo(400);
+            List<FrameQueries.FrameView> frames = store.queries().frames("acme", "A84041000181C0DE", null, null, 10);
+            assertThat(frames).extracting(FrameQueries.FrameView::extended).containsExactly(4L, 3L, 2L, 1L);
+            assertThat(frames).extracting(FrameQueries.FrameView::metaJson).containsExactly(
+                    "{\"network\":\"chirpstack\",\"dr\":5,\"applicationId\":\"campus\",\"deviceName\":\"lobby\"}",
+                    "{\"network\":\"chirpstack\",\"dr\":5,\"applicationId\":\"campus\",\"deviceName\":\"lobby\"}",
+                    "{\"network\":\"chirpstack\",\"dr\":5,\"applicationId\":\"campus\",\"deviceName\":\"hall\"}",
+                    "{\"network\":\"chirpstack\",\"dr\":5,\"applicationId\":\"campus\",\"deviceName\":\"hall\"}");
+            // another device's frames read no labels of this one
+            Uplink other = new Uplink(UplinkKind.CHIRPSTACK_UPLINK, "acme", "chirpstack-1", "A84041000181C0DF", 1,
+                    1_763_719_300_000L, 1_763_719_300_040L, new byte[] {1}, List.of(), false, false, null, 2, null, null);
+            store.projection().frame(600, other, 1, false);
+            store.projection().commit(600);
+            assertThat(store.queries().frames("acme", "A84041000181C0DF", null, null, 10)).singleElement()
+                    .satisfies(f -> assertThat(f.metaJson()).isNull());
+        }
+        assertThat(count("device_labels")).isEqualTo(2);
+    }
+
+    @Test
+    void withLabels_mergesTwoObjectTexts_andLeavesEitherAloneWhenTheOtherIsEmpty() {
+        assertThat(EmbeddedQueries.withLabels("{\"a\":1}", "{\"b\":\"x\"}")).isEqualTo("{\"a\":1,\"b\":\"x\"}");
+        assertThat(EmbeddedQueries.withLabels(null, "{\"b\":\"x\"}")).isEqualTo("{\"b\":\"x\"}");
+        assertThat(EmbeddedQueries.withLabels("{}", "{\"b\":\"x\"}")).isEqualTo("{\"b\":\"x\"}");
+        assertThat(EmbeddedQueries.withLabels("{\"a\":1}", null)).isEqualTo("{\"a\":1}");
+        assertThat(EmbeddedQueries.withLabels("{\"a\":1}", "{}")).isEqualTo("{\"a\":1}");
+        assertThat(EmbeddedQueries.withLabels(null, null)).isNull();
+    }
+
     @Test
     void supersedeDecode_replacesTheFramesDecodeAndReadings_atTheCommit() throws Exception {
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {

@@ -101,6 +101,12 @@ class ProjectionRecoveryTest {
         }
 
         @Override
+        public void labels(long position, Uplink uplink) {
+            maybeFail("labels");
+            store.labels(position, uplink);
+        }
+
+        @Override
         public void decode(String tenant, String networkId, long extended, String deviceId, String codecId,
                 int codecVersion, String decodedJson, String error, long at) {
             maybeFail("decode");

@@ -82,6 +82,7 @@ public final class ChirpStack implements NetworkFormat {
     }
 
     private static Uplink uplink(Message message, JsonNode body, String devEui, long time, ObjectNode meta, String dedup) {
+        String labels = LorawanFields.labels(meta, NAMES);
         long fCnt = JsonBody.unsigned(body, "fCnt", "fCnt", 0xFFFF_FFFFL, 0);
         int fPort = (int) JsonBody.unsigned(body, "fPort", "fPort", 255, 0);
         byte[] payload = JsonBody.base64(body, "data", "data", LorawanFields.MAX_PAYLOAD);
@@ -130,7 +131,8 @@ public final class ChirpStack implements NetworkFormat {
             }
         }
         return new Uplink(UplinkKind.CHIRPSTACK_UPLINK, message.tenant(), message.integration(), devEui, fCnt, time,
-                message.receivedAt(), payload, receptions, false, false, LorawanFields.metaText(meta), fPort, devAddr, dedup);
+                message.receivedAt(), payload, receptions, false, false, LorawanFields.metaText(meta), fPort, devAddr, dedup,
+                labels);
     }
 
     private static Uplink event(Message message, JsonNode body, String devEui, long time, ObjectNode meta, String event) {
@@ -141,11 +143,14 @@ public final class ChirpStack implements NetworkFormat {
                 message.receivedAt(), null, List.of(), false, false, LorawanFields.metaText(meta), Uplink.NO_PORT, null, null);
     }
 
+    /** deviceInfo's names kept: an uplink's labels, in the metadata of any other event. */
+    static final String[] NAMES = {"tenantId", "applicationId", "applicationName", "deviceName", "deviceProfileName"};
+
     /** The device's names in ChirpStack, kept with every event. */
     private static ObjectNode identity(JsonNode device) {
         ObjectNode meta = LorawanFields.meta();
         meta.put("network", "chirpstack");
-        for (String name : new String[] {"tenantId", "applicationId", "applicationName", "deviceName", "deviceProfileName"}) {
+        for (String name : NAMES) {
             String value = JsonBody.text(device, name, "deviceInfo." + name, 256);
             if (value != null) {
                 meta.put(name, value);

@@ -19,10 +19,10 @@ import org.valley.server.http.Problem;
  */
 final class ChirpstackUplinkScan {
 
-    private static final String[] IDENTITY = {"tenantId", "applicationId", "applicationName", "deviceName", "deviceProfileName"};
+    private static final String[] IDENTITY = ChirpStack.NAMES;
 
     private String devEui;
-    /** deviceInfo's members kept in the metadata, in {@link #IDENTITY}'s order. */
+    /** deviceInfo's members kept as the uplink's labels, in {@link #IDENTITY}'s order. */
     private final String[] identity = new String[IDENTITY.length];
     private Long time;
     private String dedup;
@@ -191,10 +191,11 @@ final class ChirpstackUplinkScan {
         String eui = LorawanFields.devEui(devEui, "deviceInfo.devEui");
         String applicationId = identity[1];
         DownlinkRoute route = applicationId == null ? null : new DownlinkRoute.ChirpstackCommand(applicationId, eui);
-        JsonScan.Meta meta = new JsonScan.Meta().text("network", "chirpstack");
+        JsonScan.Meta labels = new JsonScan.Meta();
         for (int i = 0; i < IDENTITY.length; i++) {
-            meta.text(IDENTITY[i], identity[i]);
+            labels.text(IDENTITY[i], identity[i]);
         }
+        JsonScan.Meta meta = new JsonScan.Meta().text("network", "chirpstack");
         meta.text("devAddr", devAddr).decoded(decoded).flag("confirmed", confirmed).flag("adr", adr).number("dr", dr);
         if (tx) {
             if (frequency > 0) {
@@ -204,7 +205,7 @@ final class ChirpstackUplinkScan {
         }
         Uplink uplink = new Uplink(UplinkKind.CHIRPSTACK_UPLINK, message.tenant(), message.integration(), eui, fCnt,
                 time != null ? time : message.receivedAt(), message.receivedAt(), payload, receptions, false, false,
-                meta.done(), fPort, devAddr, dedup);
+                meta.done(), fPort, devAddr, dedup, labels.done());
         return new Delivery(uplink, null, route);
     }
 }

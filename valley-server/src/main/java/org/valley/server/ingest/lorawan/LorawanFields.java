@@ -81,6 +81,21 @@ final class LorawanFields {
         }
     }
 
+    /**
+     * Moves {@code names}' members out of {@code meta}, in {@code names}' order, and gives them as the
+     * uplink's labels text ({@link org.valley.frame.Uplink#labels}), or null when it had none.
+     */
+    static String labels(ObjectNode meta, String... names) {
+        ObjectNode labels = meta();
+        for (String name : names) {
+            JsonNode value = meta.remove(name);
+            if (value != null) {
+                labels.set(name, value);
+            }
+        }
+        return metaText(labels);
+    }
+
     /** The metadata text, or null when there is none. */
     static String metaText(ObjectNode meta) {
         return meta.isEmpty() ? null : meta.toString();

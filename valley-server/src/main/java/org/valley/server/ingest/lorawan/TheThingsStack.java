@@ -127,6 +127,7 @@ public final class TheThingsStack implements NetworkFormat {
         }
 
         ObjectNode meta = identity(ids);
+        String labels = LorawanFields.labels(meta, NAMES);
         LorawanFields.decoded(meta, JsonBody.member(up, "decoded_payload"));
         if (JsonBody.bool(up, "confirmed", "uplink_message.confirmed")) {
             meta.put("confirmed", true);
@@ -155,7 +156,7 @@ public final class TheThingsStack implements NetworkFormat {
         }
         return new Uplink(UplinkKind.TTS_UPLINK, message.tenant(), message.integration(), devEui, fCnt,
                 first(time, settingsTime, first(receivedAt, null, message.receivedAt())), message.receivedAt(), payload,
-                receptions, false, false, LorawanFields.metaText(meta), fPort, session, null);
+                receptions, false, false, LorawanFields.metaText(meta), fPort, session, null, labels);
     }
 
     private static Uplink event(Message message, JsonNode body, JsonNode ids, String devEui, String event,
@@ -166,6 +167,9 @@ public final class TheThingsStack implements NetworkFormat {
                 first(receivedAt, null, message.receivedAt()), message.receivedAt(), null, List.of(), false, false,
                 LorawanFields.metaText(meta), Uplink.NO_PORT, null, null);
     }
+
+    /** The device's names kept: an uplink's labels, in the metadata of any other message. */
+    static final String[] NAMES = {"deviceId", "applicationId"};
 
     /** The device's names in The Things Stack, kept with every message. */
     private static ObjectNode identity(JsonNode ids) {

@@ -271,8 +271,9 @@ final class TtsUplinkScan {
     private Delivery delivery(Message message) {
         String eui = LorawanFields.devEui(devEui, "end_device_ids.dev_eui");
         DownlinkRoute route = TheThingsStack.route(message);
-        JsonScan.Meta meta = new JsonScan.Meta().text("network", "ttn").text("deviceId", deviceId)
-                .text("applicationId", applicationId).text("devAddr", devAddr).decoded(decoded).flag("confirmed", confirmed);
+        String labels = new JsonScan.Meta().text("deviceId", deviceId).text("applicationId", applicationId).done();
+        JsonScan.Meta meta = new JsonScan.Meta().text("network", "ttn").text("devAddr", devAddr).decoded(decoded)
+                .flag("confirmed", confirmed);
         if (settings) {
             Long hz = LorawanFields.frequency(frequency);
             if (hz != null) {
@@ -284,7 +285,7 @@ final class TtsUplinkScan {
         long time = upReceivedAt != null ? upReceivedAt : settingsTime != null ? settingsTime
                 : receivedAt != null ? receivedAt : message.receivedAt();
         Uplink uplink = new Uplink(UplinkKind.TTS_UPLINK, message.tenant(), message.integration(), eui, fCnt, time,
-                message.receivedAt(), payload, receptions, false, false, meta.done(), fPort, session, null);
+                message.receivedAt(), payload, receptions, false, false, meta.done(), fPort, session, null, labels);
         return new Delivery(uplink, null, route);
     }
 }

@@ -129,6 +129,16 @@ class NetworkFormatContractTest {
         if (e.has("meta")) {
             assertContains(readTree(u.meta()), e.get("meta"), "meta");
         }
+        // an uplink's device names are its labels, stored once per change, never also in its metadata
+        if (e.has("labels")) {
+            JsonNode labels = readTree(u.labels());
+            assertContains(labels, e.get("labels"), "labels");
+            JsonNode meta = u.meta() == null ? JSON.createObjectNode() : readTree(u.meta());
+            labels.fieldNames().forEachRemaining(name -> assertThat(meta.has(name))
+                    .as("%s: '%s' is both a label and metadata", golden, name).isFalse());
+        } else {
+            assertThat(u.labels()).as("%s: labels", golden).isNull();
+        }
 
         JsonNode update = golden.expected().get("downlinkUpdate");
         if (update.isNull()) {

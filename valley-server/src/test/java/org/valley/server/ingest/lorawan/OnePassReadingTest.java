@@ -229,7 +229,7 @@ class OnePassReadingTest {
                     "networkId=" + u.networkId(), "seq=" + u.seq(), "time=" + u.time(), "receivedAt=" + u.receivedAt(),
                     "payload=" + (u.payload() == null ? null : org.valley.frame.Hex.encode(u.payload())),
                     "receptions=" + u.receptions(), "duplicate=" + u.duplicate(), "ack=" + u.ack(), "meta=" + u.meta(),
-                    "fPort=" + u.fPort(), "session=" + u.session(), "dedup=" + u.dedupKey(),
+                    "fPort=" + u.fPort(), "session=" + u.session(), "dedup=" + u.dedupKey(), "labels=" + u.labels(),
                     "update=" + d.downlinkUpdate(), "route=" + d.route());
         } catch (Problem p) {
             return "problem " + p.status() + " " + p.type() + " field=" + p.field() + ": " + p.getMessage();
