@@ -230,6 +230,9 @@ public final class ValleyNode implements AutoCloseable {
                         c.noopEndpoint());
                 HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(c.host()).setPort(c.port()).setTcpNoDelay(true).setCompressionSupported(false)
+                        // no WebSocket endpoint: without these, every connection's pipeline carries a
+                        // WebSocket extension handler that each request passes through
+                        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
                         .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024));
                 Future<HttpServer> web = server.requestHandler(HttpApi.router(vertx, parts)).listen().map(s -> {
                     synchronized (bound) {
