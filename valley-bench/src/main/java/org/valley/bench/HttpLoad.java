@@ -31,7 +31,8 @@ final class HttpLoad implements RequestLoad {
 
     /** What one phase measured. */
     record Result(double seconds, long sent, long ok, long okInWindow, long newFramesInWindow, long rejected,
-            long failed, long unanswered, long notSent, Histogram latencyMicros, long[] maxLatencyMicrosPer250ms) {
+            long failed, long unanswered, long notSent, Histogram latencyMicros, long[] maxLatencyMicrosPer250ms,
+            Histogram waitMicros, Histogram serviceMicros) {
 
         double okPerSecond() {
             return okInWindow / seconds;
@@ -56,6 +57,7 @@ final class HttpLoad implements RequestLoad {
         boolean busy;
         long tag;
         long startNanos;
+        long sentNanos;
     }
 
     HttpLoad(InetSocketAddress address, int connections) throws IOException {
@@ -114,7 +116,7 @@ final class HttpLoad implements RequestLoad {
                     Conn c = idle.poll();
                     long tag = traffic.next(epochSeconds);
                     request.write(traffic.bodyArray(), traffic.bodyLength());
-                    if (send(c, request, tag, due)) {
+                    if (send(c, request, tag, due, now)) {
                         busy++;
                     } else {
                         tally.failed++;
@@ -159,7 +161,7 @@ final class HttpLoad implements RequestLoad {
                         tally.failed++;
                         reconnectQuietly(c);
                     } else {
-                        tally.answered(status, c.tag, c.startNanos, done);
+                        tally.answered(status, c.tag, c.startNanos, c.sentNanos, done);
                     }
                     if (c.channel != null) {
                         idle.add(c);
@@ -190,7 +192,7 @@ final class HttpLoad implements RequestLoad {
         return due > now ? -1 : due;
     }
 
-    private boolean send(Conn c, PostRequest request, long tag, long startNanos) {
+    private boolean send(Conn c, PostRequest request, long tag, long startNanos, long now) {
         if (c.out.capacity() < request.length()) {
             c.out = ByteBuffer.allocate(request.length() + 1024);
         }
@@ -201,6 +203,7 @@ final class HttpLoad implements RequestLoad {
         c.busy = true;
         c.tag = tag;
         c.startNanos = startNanos;
+        c.sentNanos = now;
         return flush(c);
     }
 

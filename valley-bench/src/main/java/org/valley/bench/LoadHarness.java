@@ -206,7 +206,7 @@ public final class LoadHarness {
                 Phase max;
                 try (MetricsSampler sampler = new MetricsSampler(api, 250)) {
                     max = measure(server, load, "(b) " + path + ", max rate", ingest, traffic, o.max(), 0, true);
-                    report.stalls("b", sampler, max.result().maxLatencyMicrosPer250ms());
+                    report.stalls("b", sampler, max.result());
                 }
                 report.serverThreads(threadsBefore, server.threadTicks(), max.result().seconds());
                 if (o.serverJfr() != null) {
@@ -221,7 +221,7 @@ public final class LoadHarness {
                 try (MetricsSampler sampler = new MetricsSampler(api, 250)) {
                     paced = measure(server, load, String.format(Locale.ROOT, "(c) %s, paced at %.0f%% of (b)", path,
                             100 * o.pacedFraction()), ingest, traffic, o.paced(), rate, true);
-                    report.stalls("c", sampler, paced.result().maxLatencyMicrosPer250ms());
+                    report.stalls("c", sampler, paced.result());
                 }
                 Duration catchUpPaced = api.awaitProjected(key, probe, Duration.ofSeconds(300));
                 report.phase(paced, catchUpPaced);

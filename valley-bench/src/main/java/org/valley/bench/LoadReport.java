@@ -121,7 +121,8 @@ final class LoadReport {
      * The metrics timeline of a phase: 250 ms periods without any uplink made durable, peak queue
      * depths, and the longest latency of the requests due in each 250 ms.
      */
-    void stalls(String phase, MetricsSampler sampler, long[] maxLatencyMicros) {
+    void stalls(String phase, MetricsSampler sampler, HttpLoad.Result result) {
+        long[] maxLatencyMicros = result.maxLatencyMicrosPer250ms();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("periodsOf250msWithoutDurableUplinks", sampler.stalls());
         m.put("maxJournalQueueDepth", sampler.maxJournalQueue());
@@ -133,13 +134,20 @@ final class LoadReport {
             longest.append(longest.isEmpty() ? "" : " ").append(micros / 1000);
         }
         m.put("longestLatencyMsPer250ms", longest.toString());
+        Map<String, Object> wait = ReportText.latency(result.waitMicros());
+        Map<String, Object> service = ReportText.latency(result.serviceMicros());
+        m.put("waitForAConnectionMs", wait);
+        m.put("sendToAnswerMs", service);
         root.put("metricsTimeline_" + phase, m);
         stallLines.append(String.format(Locale.ROOT, "(%s) 250 ms periods with nothing made durable: %d; max journal queue %.0f,"
                 + " max projection queue %.0f, max projection lag %.1f MB%n"
                 + "  per 250 ms, durable / projected / projection queue / lag KB: %s%n"
-                + "  per 250 ms, the longest latency of the requests due, ms: %s%n", phase, sampler.stalls(),
+                + "  per 250 ms, the longest latency of the requests due, ms: %s%n"
+                + "  the latency's two parts: waiting in the generator for a free connection p50 %s, p99 %s, max %s ms;"
+                + " from sending to the answer p50 %s, p99 %s, max %s ms%n", phase, sampler.stalls(),
                 sampler.maxJournalQueue(), sampler.maxProjectionQueue(), sampler.maxLag() / 1e6, sampler.timeline(),
-                longest));
+                longest, wait.get("p50"), wait.get("p99"), wait.get("max"), service.get("p50"), service.get("p99"),
+                service.get("max")));
     }
 
     void ratio(double sustainedOverBare) {

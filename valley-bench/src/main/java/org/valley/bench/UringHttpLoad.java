@@ -52,6 +52,7 @@ final class UringHttpLoad implements RequestLoad {
         boolean busy;
         long tag;
         long startNanos;
+        long sentNanos;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -217,16 +218,17 @@ final class UringHttpLoad implements RequestLoad {
                 Conn c = idle.poll();
                 long tag = traffic.next(epochSeconds);
                 request.write(traffic.bodyArray(), traffic.bodyLength());
-                send(c, tag, due);
+                send(c, tag, due, now);
                 tally.sent++;
             }
         }
 
-        private void send(Conn c, long tag, long startNanos) {
+        private void send(Conn c, long tag, long startNanos, long now) {
             ByteBuf out = c.channel.alloc().directBuffer(request.length()).writeBytes(request.bytes(), 0, request.length());
             c.busy = true;
             c.tag = tag;
             c.startNanos = startNanos;
+            c.sentNanos = now;
             busy++;
             // the transport queues the write in its ring; the kernel gets the turn's writes together
             c.channel.writeAndFlush(out, c.channel.voidPromise());
@@ -241,7 +243,7 @@ final class UringHttpLoad implements RequestLoad {
                 c.channel.close();
                 return; // channelInactive reconnects it
             }
-            tally.answered(status, c.tag, c.startNanos, now);
+            tally.answered(status, c.tag, c.startNanos, c.sentNanos, now);
             idle.add(c);
             if (rate <= 0) {
                 pump(now);
