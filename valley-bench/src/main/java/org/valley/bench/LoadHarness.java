@@ -50,7 +50,9 @@ import java.util.SplittableRandom;
  * percentiles, and the sustained rate: (b)'s acknowledgements over (b)'s time plus the time the
  * projection then took to catch up (acknowledgements do not wait for the projection, which reads
  * the journal when it falls behind); (c) the same at {@code --paced-fraction} (80 %) of the sustained rate, open loop, latency
- * measured from each request's scheduled time; (d) the durability check: after the projection
+ * measured from each request's scheduled time, and also split into the time a due request waited in
+ * the generator (for a free connection of the fixed pool) and the time from its sending to its
+ * answer ({@link PhaseTally}); (d) the durability check: after the projection
  * caught up, the frames the server holds for every device (its health through {@code GET
  * /api/v1/devices}) and the stored frames of a random sample of devices ({@code GET
  * /api/v1/devices/{id}/frames}, with their receptions) must equal what was acknowledged.
