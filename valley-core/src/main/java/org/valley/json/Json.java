@@ -23,6 +23,10 @@ public final class Json {
 
     /** Returns {@code value} as JSON text. Non-finite doubles are written as null. */
     public static String write(Object value) {
+        String latin1 = Latin1JsonWriter.write(value);
+        if (latin1 != null) {
+            return latin1;
+        }
         // A decoded frame is typically 150 to 300 characters: growing from a small buffer copied it three times.
         StringBuilder out = new StringBuilder(256);
         write(value, out);

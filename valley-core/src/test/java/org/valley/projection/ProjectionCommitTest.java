@@ -27,6 +27,7 @@ class ProjectionCommitTest {
     private static final class CountingStore implements ProjectionStore {
         final AtomicInteger commits = new AtomicInteger();
         final List<String> calls = new ArrayList<>();
+        final List<String> decoders = new ArrayList<>();
 
         @Override
         public Resume open() {
@@ -55,6 +56,7 @@ class ProjectionCommitTest {
         public void decode(String tenant, String networkId, long extended, String deviceId, String codecId,
                 int codecVersion, String decodedJson, String error, long at) {
             calls.add("decode " + extended);
+            decoders.add(extended + " " + deviceId + "/" + codecId);
         }
 
         @Override
@@ -109,6 +111,46 @@ class ProjectionCommitTest {
         projection.replay(160, again);
         assertThat(store.calls).containsExactly("frame 5", "reception 1D2A", "reception 0B3F", "decode 5",
                 "reception C3D4");
+        projection.close();
+    }
+
+    /**
+     * Each frame is decoded by the device registered for its network id when it is applied, through
+     * a registration, a codec change, a removal and a registration under another tenant.
+     */
+    @Test
+    void eachFrame_isDecodedByTheDeviceRegisteredWhenItIsApplied() {
+        CountingStore store = new CountingStore();
+        DeviceDirectory devices = new DeviceDirectory();
+        Instant created = Instant.parse("2026-12-07T00:00:00Z");
+        CodecCatalog codecs = new CodecCatalog();
+        codecs.install(new CodecDefinition("sensit", "acme", "builtin", "sensit-v3", 1, created));
+        codecs.install(new CodecDefinition("sensit-b", "acme", "builtin", "sensit-v3", 1, created));
+        Projection projection = new Projection(store, devices, codecs, InstantSource.fixed(created), 16, 1_000);
+        NetworkRef ab = new NetworkRef("sigfox", "AB");
+        int[] seq = {0};
+        Runnable frame = () -> {
+            int n = ++seq[0];
+            projection.replay(n * 100L, new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", n,
+                    1_763_719_200_000L + n * 600_000L, 1_763_719_201_000L + n * 600_000L,
+                    new byte[] {(byte) 0xAE, 0x1A, 0x00, 0x01}, List.of(new Reception("1D2A", -120.0, 8.0)), false,
+                    false, null));
+        };
+        frame.run(); // 1: nobody's
+        devices.put(new Device("door-1", "door-1", "acme", ab, "sensit", null, null, null, created));
+        frame.run();
+        frame.run();
+        devices.put(new Device("door-1", "door-1", "acme", ab, "sensit-b", null, null, null, created));
+        frame.run();
+        devices.remove("door-1");
+        frame.run(); // 5: nobody's again
+        devices.put(new Device("door-2", "door-2", "other", ab, "sensit", null, null, null, created));
+        frame.run(); // 6: the id is another tenant's now
+        devices.remove("door-2");
+        devices.put(new Device("door-3", "door-3", "acme", ab, "sensit", null, null, null, created));
+        frame.run();
+        assertThat(store.decoders).containsExactly("2 door-1/sensit", "3 door-1/sensit", "4 door-1/sensit-b",
+                "7 door-3/sensit");
         projection.close();
     }
 

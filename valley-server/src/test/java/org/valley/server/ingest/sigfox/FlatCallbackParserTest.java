@@ -74,6 +74,38 @@ class FlatCallbackParserTest {
         }
     }
 
+    /**
+     * Metadata texts that differ by one character, by a field's order or by a number's form each
+     * come out as the full parser writes them, however often they alternate.
+     */
+    @Test
+    void parseData_manyMetadataVariantsAlternating_eachGetsItsOwnText() {
+        List<String> extras = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            extras.add("\"avgSnr\":\"N/" + (char) ('A' + i % 26) + i + "\"");
+        }
+        extras.add("\"avgSnr\":\"N/A\"");
+        extras.add("\"avgSnr\":\"N/B\"");
+        extras.add("\"lqi\":\"Good\",\"avgSnr\":\"N/A\"");
+        extras.add("\"avgSnr\":\"N/A\",\"lqi\":\"Good\"");
+        extras.add("\"avgSnr\":18.50");
+        extras.add("\"avgSnr\":18.5");
+        extras.add("\"avgSnr\":185");
+        extras.add("\"avgSnr\":true");
+        extras.add("\"avgSnr\":\"\"");
+        extras.add("\"a\":1");
+        extras.add("\"a\":12");
+        extras.add("\"a1\":2");
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < extras.size(); i++) {
+                String extra = extras.get((i * 7 + round) % extras.size());
+                String body = "{\"device\":\"1A2B\",\"time\":1763729485,\"data\":\"ae\"," + extra + "}";
+                assertThat(fastPathTakes(body)).as(body).isTrue();
+                assertSameOutcome(body);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "", " ", "{}", "[]", "null", "{\"device\":\"1A\"}", "{\"time\":1}", "{\"device\":\"1A\",\"time\":1}x",
