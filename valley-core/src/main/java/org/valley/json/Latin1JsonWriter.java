@@ -21,15 +21,16 @@ final class Latin1JsonWriter {
 
     /**
      * Quoted texts of strings known to need no escape, by identity: codecs write the same key and
-     * label constants for every frame. A slot holds one token; a racy overwrite only costs writing a
-     * token again. Tokens are immutable once published.
+     * label constants for every frame. A string's token is in one of two slots, an even one and the
+     * next; a racy overwrite only costs writing a token again. Tokens are immutable once published.
      */
     private record Token(String text, byte[] quoted) {}
 
-    private static final Token[] TOKENS = new Token[512];
+    private static final Token[] TOKENS = new Token[1024];
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+    private static final double[] POWERS = {1, 10, 100, 1_000, 10_000};
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** Strings longer than this are not kept as tokens: they are unlikely to repeat. */
     private static final int MAX_TOKEN = 64;
@@ -100,16 +101,51 @@ final class Latin1JsonWriter {
             put(NULL);
         } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             putLong((long) d);
-        } else {
+        } else if (!fewDecimals(d)) {
             ascii(Double.toString(d));
         }
     }
 
+    /**
+     * Writes {@code d} when it is the double nearest to a decimal of at most four fraction digits
+     * between 0.001 and 10^7 (21.75, -0.5, 3.125: most of what sensors report), as {@link
+     * Double#toString} would, without making a String. Such a decimal has at most 15 significant
+     * digits, so no other decimal as short reads back as the same double: it is the shortest form,
+     * which is what {@code Double.toString} writes, in plain notation in that range.
+     *
+     * @return false, having written nothing, for any other double
+     */
+    private boolean fewDecimals(double d) {
+        double a = Math.abs(d);
+        if (!(a >= 1e-3 && a < 1e7)) {
+            return false;
+        }
+        for (int k = 1; k < POWERS.length; k++) {
+            double m = Math.rint(a * POWERS[k]);
+            if (m / POWERS[k] == a) {
+                long digits = (long) m;
+                long power = (long) POWERS[k];
+                ensure(24);
+                if (d < 0) {
+                    buf[len++] = '-';
+                }
+                putLong(digits / power);
+                buf[len++] = '.';
+                long fraction = digits % power;
+                for (long p = power / 10; p > 0; p /= 10) {
+                    buf[len++] = (byte) ('0' + (int) (fraction / p % 10));
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Appends a string literal; false on a character beyond Latin-1. */
     private boolean string(String s) {
-        int slot = System.identityHashCode(s) & (TOKENS.length - 1);
+        int slot = System.identityHashCode(s) & (TOKENS.length - 2);
         Token token = TOKENS[slot];
-        if (token != null && token.text == s) {
+        if (token != null && token.text == s || (token = TOKENS[slot + 1]) != null && token.text == s) {
             put(token.quoted);
             return true;
         }
@@ -134,7 +170,9 @@ final class Latin1JsonWriter {
         ensure(1);
         buf[len++] = '"';
         if (plain && n <= MAX_TOKEN) {
-            TOKENS[slot] = new Token(s, Arrays.copyOfRange(buf, at, len));
+            // two places per string: the first one filled stays, so two strings that share a
+            // place both keep a token instead of replacing each other at every frame
+            TOKENS[TOKENS[slot] == null ? slot : slot + 1] = new Token(s, Arrays.copyOfRange(buf, at, len));
         }
         return true;
     }

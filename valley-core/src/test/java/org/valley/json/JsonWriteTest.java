@@ -77,6 +77,30 @@ class JsonWriteTest {
     }
 
     @Test
+    void write_decimalsAsDoubleToStringWritesThem() {
+        double[] values = {21.75, -0.5, 0.001, 0.0015, 1234567.8, 9999999.9999, -45.5, 3.125, 0.1, 0.0009, 1e7 + 0.5,
+            0.30000000000000004, 2.675, 1e-3 + 1e-12};
+        StringBuilder expected = new StringBuilder("[");
+        List<Object> list = new ArrayList<>();
+        for (double v : values) {
+            expected.append(expected.length() > 1 ? "," : "").append(Double.toString(v));
+            list.add(v);
+        }
+        assertThat(Json.write(list)).isEqualTo(expected.append(']').toString());
+    }
+
+    @Property(tries = 3000)
+    void write_shortDecimals_sameTextAsDoubleToString(@ForAll("shortDecimals") double value) {
+        assertThat(Json.write(value)).isEqualTo(throughBuilder(value));
+    }
+
+    @Provide
+    Arbitrary<Double> shortDecimals() {
+        return Arbitraries.longs().between(-100_000_000_000L, 100_000_000_000L).flatMap(m ->
+                Arbitraries.integers().between(0, 6).map(k -> m / Math.pow(10, k)));
+    }
+
+    @Test
     void write_longTextGrowsTheBuffer() {
         String longText = "x".repeat(5_000);
         List<Object> values = new ArrayList<>();
