@@ -59,6 +59,22 @@ final class Latin1JsonWriter {
             case Double d -> number(d);
             case Float f -> number(f.doubleValue());
             case Number n -> ascii(n.toString());
+            case JsonObject object -> {
+                put('{');
+                for (int i = 0; i < object.size(); i++) {
+                    if (i > 0) {
+                        put(',');
+                    }
+                    if (!string(String.valueOf(object.keyAt(i)))) {
+                        return false;
+                    }
+                    put(':');
+                    if (!value(object.valueAt(i))) {
+                        return false;
+                    }
+                }
+                put('}');
+            }
             case Map<?, ?> map -> {
                 put('{');
                 boolean first = true;

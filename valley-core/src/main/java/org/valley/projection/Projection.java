@@ -26,6 +26,7 @@ import org.valley.frame.Reception;
 import org.valley.frame.Uplink;
 import org.valley.frame.UplinkKind;
 import org.valley.json.Json;
+import org.valley.json.JsonObject;
 import org.valley.json.JsonReader;
 import org.valley.store.ProjectionStore;
 import org.valley.store.ProjectionStore.StoredFrame;
@@ -834,17 +835,27 @@ public final class Projection implements AutoCloseable {
     }
 
     private void flatten(String deviceId, long time, String prefix, Map<String, Object> data, long extended) {
-        for (Map.Entry<String, Object> e : data.entrySet()) {
-            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-            Object value = e.getValue();
-            if (value instanceof Map<?, ?> nested) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> inner = (Map<String, Object>) nested;
-                flatten(deviceId, time, key, inner, extended);
-            } else if (value instanceof Number || value instanceof Boolean || value instanceof String) {
-                store.reading(deviceId, time, key, value, extended);
-                pending++;
+        if (data instanceof JsonObject object) {
+            // what the built-in codecs make: read in place, without an entry object per field
+            for (int i = 0; i < object.size(); i++) {
+                flatten(deviceId, time, prefix, object.keyAt(i), object.valueAt(i), extended);
             }
+            return;
+        }
+        for (Map.Entry<String, Object> e : data.entrySet()) {
+            flatten(deviceId, time, prefix, e.getKey(), e.getValue(), extended);
+        }
+    }
+
+    private void flatten(String deviceId, long time, String prefix, String name, Object value, long extended) {
+        String key = prefix.isEmpty() ? name : prefix + "." + name;
+        if (value instanceof Map<?, ?> nested) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> inner = (Map<String, Object>) nested;
+            flatten(deviceId, time, key, inner, extended);
+        } else if (value instanceof Number || value instanceof Boolean || value instanceof String) {
+            store.reading(deviceId, time, key, value, extended);
+            pending++;
         }
     }
 

@@ -1,10 +1,10 @@
 package org.valley.codec.grammar;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import org.valley.codec.Codec;
 import org.valley.codec.DecodeResult;
+import org.valley.json.JsonObject;
 
 /**
  * A codec defined by a Sigfox custom payload config, e.g.
@@ -86,7 +86,7 @@ public final class SigfoxGrammar implements Codec {
         if (payload.length < requiredLength) {
             return truncated(payload.length);
         }
-        LinkedHashMap<String, Object> data = LinkedHashMap.newLinkedHashMap(fields.length);
+        JsonObject data = new JsonObject(fields.length);
         for (Field field : fields) {
             data.put(field.name, field.read(payload));
         }

@@ -1,7 +1,7 @@
 package org.valley.codec.sensit;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+import org.valley.json.JsonObject;
 
 /*
  * The 8 configuration bytes (frame bytes 4..11) a Sens'it appends to some frames. Layouts from
@@ -39,7 +39,7 @@ final class SensitConfig {
         int c6 = frame[10] & 0xFF;
         int c7 = frame[11] & 0xFF;
         int period = c0 >>> 6;
-        Map<String, Object> config = LinkedHashMap.newLinkedHashMap(16);
+        Map<String, Object> config = new JsonObject(16);
         config.put("limited", (c4 >>> 7) == 1);
         config.put("period", period);
         config.put("periodMinutes", SensitCommon.periodMinutes(period));
@@ -65,7 +65,7 @@ final class SensitConfig {
         int c1 = frame[5] & 0xFF;
         int c7 = frame[11] & 0xFF;
         int period = ((c0 >>> 7) << 1) | (c1 >>> 7);
-        Map<String, Object> config = LinkedHashMap.newLinkedHashMap(12);
+        Map<String, Object> config = new JsonObject(12);
         config.put("limited", (c7 >>> 7) == 1);
         config.put("period", period);
         config.put("periodMinutes", SensitCommon.periodMinutes(period));

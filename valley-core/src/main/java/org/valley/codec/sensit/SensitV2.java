@@ -8,9 +8,9 @@ import static org.valley.codec.sensit.SensitCommon.TEMPERATURE;
 import static org.valley.codec.sensit.SensitCommon.VIBRATION;
 import static org.valley.codec.sensit.SensitCommon.round2;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import org.valley.codec.DecodeResult;
+import org.valley.json.JsonObject;
 
 /*
  * Sens'it v2 data frames. Layout from Sigfox's sensit-payload library (payload_v2_s, C bit-fields
@@ -52,7 +52,7 @@ final class SensitV2 {
         boolean button = frameType == FRAME_BUTTON;
         int level = ((b0 >>> 7) << 4) | (b1 & 0x0F);
 
-        LinkedHashMap<String, Object> data = LinkedHashMap.newLinkedHashMap(16);
+        JsonObject data = new JsonObject(16);
         data.put("error", 0);
         data.put("type", 2);
         switch (mode) {

@@ -9,10 +9,10 @@ import static org.valley.codec.sensit.SensitCommon.VIBRATION;
 import static org.valley.codec.sensit.SensitCommon.rejected;
 import static org.valley.codec.sensit.SensitCommon.round2;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import org.valley.codec.Codec;
 import org.valley.codec.DecodeResult;
+import org.valley.json.JsonObject;
 
 /**
  * Sigfox's Sens'it multi-sensor, firmware v3 (and the older v2 frames, which the same device
@@ -86,7 +86,7 @@ public final class SensitV3 implements Codec {
         int special = b1 & 0b11;
         int counter = (b2 << 8) | b3;
 
-        LinkedHashMap<String, Object> data = LinkedHashMap.newLinkedHashMap(14);
+        JsonObject data = new JsonObject(14);
         data.put("error", 0);
         data.put("type", 3);
         switch (mode) {
