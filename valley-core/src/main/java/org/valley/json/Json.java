@@ -10,24 +10,18 @@ import java.util.Map;
  */
 public final class Json {
 
-    /*
-     * Strings known to need no escape, by identity. Codecs write the same key constants ("battery",
-     * "temperature") for every frame: once one is checked, later frames append it without scanning
-     * it again. Strings are immutable, so a String found here is plain forever; a slot holds the
-     * last one checked there, and a racy overwrite only costs a scan. About 15 % of the projection's
-     * time went to these scans.
-     */
-    private static final String[] PLAIN = new String[512];
-
     private Json() {}
 
-    /** Returns {@code value} as JSON text. Non-finite doubles are written as null. */
+    /**
+     * Returns {@code value} as JSON text. Non-finite doubles are written as null. Text that is all
+     * Latin-1, nearly all of it, is written by {@link Latin1JsonWriter}; the rest goes through {@link
+     * #write(Object, StringBuilder)}, which gives the same text.
+     */
     public static String write(Object value) {
         String latin1 = Latin1JsonWriter.write(value);
         if (latin1 != null) {
             return latin1;
         }
-        // A decoded frame is typically 150 to 300 characters: growing from a small buffer copied it three times.
         StringBuilder out = new StringBuilder(256);
         write(value, out);
         return out.toString();
@@ -85,19 +79,9 @@ public final class Json {
     /** Appends {@code s} as a JSON string literal. */
     public static void string(String s, StringBuilder out) {
         out.append('"');
-        int slot = System.identityHashCode(s) & (PLAIN.length - 1);
-        if (PLAIN[slot] == s) {
-            out.append(s).append('"');
-            return;
-        }
         int plain = 0;
         while (plain < s.length() && !needsEscape(s.charAt(plain))) {
             plain++;
-        }
-        if (plain == s.length()) {
-            PLAIN[slot] = s;
-            out.append(s).append('"');
-            return;
         }
         out.append(s, 0, plain);
         for (int i = plain; i < s.length(); i++) {

@@ -58,18 +58,13 @@ final class Latin1JsonWriter {
             case Long l -> putLong(l);
             case Double d -> number(d);
             case Float f -> number(f.doubleValue());
-            case Number n -> ascii(n.toString());
+            case Number n -> {
+                return text(n.toString()); // another kind of number writes what its toString says
+            }
             case JsonObject object -> {
                 put('{');
                 for (int i = 0; i < object.size(); i++) {
-                    if (i > 0) {
-                        put(',');
-                    }
-                    if (!string(String.valueOf(object.keyAt(i)))) {
-                        return false;
-                    }
-                    put(':');
-                    if (!value(object.valueAt(i))) {
+                    if (!member(i == 0, object.keyAt(i), object.valueAt(i))) {
                         return false;
                     }
                 }
@@ -79,17 +74,10 @@ final class Latin1JsonWriter {
                 put('{');
                 boolean first = true;
                 for (Map.Entry<?, ?> e : map.entrySet()) {
-                    if (!first) {
-                        put(',');
+                    if (!member(first, e.getKey(), e.getValue())) {
+                        return false;
                     }
                     first = false;
-                    if (!string(String.valueOf(e.getKey()))) {
-                        return false;
-                    }
-                    put(':');
-                    if (!value(e.getValue())) {
-                        return false;
-                    }
                 }
                 put('}');
             }
@@ -112,13 +100,25 @@ final class Latin1JsonWriter {
         return true;
     }
 
+    /** Appends one member of an object, after a comma unless it is the first; false beyond Latin-1. */
+    private boolean member(boolean first, Object key, Object value) {
+        if (!first) {
+            put(',');
+        }
+        if (!string(String.valueOf(key))) {
+            return false;
+        }
+        put(':');
+        return value(value);
+    }
+
     private void number(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             put(NULL);
         } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             putLong((long) d);
         } else if (!fewDecimals(d)) {
-            ascii(Double.toString(d));
+            text(Double.toString(d)); // digits, '.', '-', 'E'
         }
     }
 
@@ -212,18 +212,23 @@ final class Latin1JsonWriter {
         }
     }
 
-    /** Appends text known to be ASCII (a number's). */
-    private void ascii(String s) {
+    /** Appends {@code s} as it is, unquoted; false, having written part of it, at a character beyond Latin-1. */
+    private boolean text(String s) {
         int n = s.length();
         ensure(n);
         for (int i = 0; i < n; i++) {
-            buf[len++] = (byte) s.charAt(i);
+            char c = s.charAt(i);
+            if (c > 0xFF) {
+                return false;
+            }
+            buf[len++] = (byte) c;
         }
+        return true;
     }
 
     private void putLong(long v) {
         if (v == Long.MIN_VALUE) {
-            ascii(Long.toString(v));
+            text(Long.toString(v)); // no positive counterpart to write the digits of
             return;
         }
         ensure(20);

@@ -66,6 +66,38 @@ class JsonWriteTest {
         assertThat(Json.write(data)).isEqualTo("{\"price\":\"12 €\",\"room\":\"会议室\",\"n\":3}");
     }
 
+    /** A number of another kind is written as its toString says, also when that is not Latin-1. */
+    @Test
+    void write_aNumberWhoseTextIsNotLatin1_fallsBackWithoutLosingIt() {
+        Number arabic = new Number() {
+            @Override
+            public int intValue() {
+                return 3;
+            }
+
+            @Override
+            public long longValue() {
+                return 3;
+            }
+
+            @Override
+            public float floatValue() {
+                return 3;
+            }
+
+            @Override
+            public double doubleValue() {
+                return 3;
+            }
+
+            @Override
+            public String toString() {
+                return "\u0663";
+            }
+        };
+        assertThat(Json.write(List.of(1, arabic))).isEqualTo("[1,\u0663]");
+    }
+
     @Test
     void write_numbersAtTheirEdges() {
         List<Object> numbers = Arrays.asList(Integer.MIN_VALUE, Integer.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, 0,
