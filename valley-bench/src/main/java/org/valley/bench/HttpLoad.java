@@ -115,7 +115,12 @@ final class HttpLoad implements RequestLoad {
                     }
                     Conn c = idle.poll();
                     long tag = traffic.next(epochSeconds);
-                    request.write(traffic.bodyArray(), traffic.bodyLength());
+                    String to = traffic.target();
+                    if (to == null) {
+                        request.write(traffic.bodyArray(), traffic.bodyLength());
+                    } else {
+                        request.write(to, traffic.bodyArray(), traffic.bodyLength());
+                    }
                     if (send(c, request, tag, due, now)) {
                         busy++;
                     } else {
@@ -158,8 +163,11 @@ final class HttpLoad implements RequestLoad {
                     c.busy = false;
                     busy--;
                     if (status < 0) {
+                        // reconnected after this turn's keys: a reconnection selects, which would
+                        // change the selected-key set under this iteration
                         tally.failed++;
-                        reconnectQuietly(c);
+                        broken.add(c);
+                        continue;
                     } else {
                         tally.answered(status, c.tag, c.startNanos, c.sentNanos, done);
                     }

@@ -1,5 +1,6 @@
 package org.valley.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -143,16 +144,20 @@ public final class ProjectionBench {
             }
             long framesBefore = projection.framesProjected();
             long cpu0 = storeCpu(threads);
+            long faults0 = minorFaults();
             long t0 = System.nanoTime();
             position = apply(projection, uplinks.subList(warm, uplinks.size()), position, batchSize);
             projection.awaitApplied(position - 200).get();
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = (storeCpu(threads) - cpu0) / 1e9;
+            long faults = minorFaults() - faults0;
             long frames = projection.framesProjected() - framesBefore;
             System.out.printf(Locale.ROOT,
                     "[projection] %d frames (%d uplinks, %d more before the clock) in %.2f s: %.0f frames/s; store threads' "
                             + "CPU %.2f s, %.1f µs/frame, %.0f frames per CPU-second%n",
                     frames, uplinks.size() - warm, warm, seconds, frames / seconds, cpu, cpu * 1e6 / frames, frames / cpu);
+            System.out.printf(Locale.ROOT, "[projection] minor page faults %d, %.2f per frame%n", faults,
+                    (double) faults / frames);
             projection.close();
             if (Boolean.getBoolean("valley.bench.crash")) {
                 // stop as a crash would, without closing the store: what start-up then replays stays on disk
@@ -183,6 +188,17 @@ public final class ProjectionBench {
             projection.accept(batch);
         }
         return at;
+    }
+
+    /** The process's minor page faults so far (Linux: /proc/self/stat), or 0 where there is no such file. */
+    private static long minorFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[7]); // minflt, the 10th field of the whole line
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** CPU time of the whole process (the projection's thread and DuckDB's native ones) but this thread's. */

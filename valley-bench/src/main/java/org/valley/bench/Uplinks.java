@@ -13,6 +13,15 @@ interface Uplinks {
     /** Writes the next request's body; returns its tag. */
     long next(long epochSeconds);
 
+    /**
+     * The request target of the body just written (its path names the device, as in
+     * {@code /ingest/http/{deviceId}}), or null when every request goes to the phase's target.
+     * Only the raw-NIO generator ({@link HttpLoad}) sends to such targets.
+     */
+    default String target() {
+        return null;
+    }
+
     /** The last body written: its bytes are {@code bodyArray()[0, bodyLength())}. */
     byte[] bodyArray();
 

@@ -217,6 +217,9 @@ final class UringHttpLoad implements RequestLoad {
                 }
                 Conn c = idle.poll();
                 long tag = traffic.next(epochSeconds);
+                if (traffic.target() != null) {
+                    throw new IllegalArgumentException("the io_uring generator sends to one target a phase; use the raw-NIO one");
+                }
                 request.write(traffic.bodyArray(), traffic.bodyLength());
                 send(c, tag, due, now);
                 tally.sent++;
