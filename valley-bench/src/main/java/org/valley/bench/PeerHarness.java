@@ -306,13 +306,32 @@ public final class PeerHarness {
         throw new IOException("the peer was not ready after 180 s; see " + log);
     }
 
-    /** CPU time (user + system) of a process and all its descendants, in nanoseconds. */
+    /**
+     * CPU time (user + system) of a process and all its descendants, in nanoseconds, from
+     * {@code /proc/<pid>/stat} (which, unlike the JDK's process information, reads processes of
+     * another user, such as PostgreSQL's).
+     */
     private static long cpuNanos(ProcessHandle process) {
-        long total = process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        long ticks = ticks(process.pid(), true);
         for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
-            total += child.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+            ticks += ticks(child.pid(), false);
         }
-        return total;
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    }
+
+    /**
+     * A process's CPU ticks; with {@code ended}, those of its children that ended too (PostgreSQL's
+     * backends come and go with its clients' connections, and their time must not go with them).
+     */
+    private static long ticks(long pid, boolean ended) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long own = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+            return ended ? own + Long.parseLong(f[13]) + Long.parseLong(f[14]) : own; // cutime, cstime
+        } catch (IOException | RuntimeException e) {
+            return 0; // the process ended
+        }
     }
 
     private static long harnessCpuNanos() {
