@@ -139,6 +139,10 @@ public final class Projection implements AutoCloseable {
     /** Without a journal to read: the batches applied since the last commit, applied again after a failure. */
     private final List<Batch> uncommitted = new ArrayList<>();
     private long framesAtCommit;
+    /** Readings handed to the store since start (projection thread only; plain: one per value of a frame). */
+    private long readingsApplied;
+    /** {@link #readingsApplied} at the last commit: what the store holds for sure. */
+    private volatile long readingsCommitted;
     private long decodeErrorsAtCommit;
     /** The position of the last entry whose decode listeners heard of: a frame applied again is not told twice. */
     private long toldUpTo = -1;
@@ -491,6 +495,7 @@ public final class Projection implements AutoCloseable {
         }
         frames.set(framesAtCommit);
         decodeErrors.set(decodeErrorsAtCommit);
+        readingsApplied = readingsCommitted;
         reapply = true;
     }
 
@@ -855,6 +860,7 @@ public final class Projection implements AutoCloseable {
             flatten(deviceId, time, key, inner, extended);
         } else if (value instanceof Number || value instanceof Boolean || value instanceof String) {
             store.reading(deviceId, time, key, value, extended);
+            readingsApplied++;
             pending++;
         }
     }
@@ -875,6 +881,7 @@ public final class Projection implements AutoCloseable {
         commits.incrementAndGet();
         uncommitted.clear();
         framesAtCommit = frames.get();
+        readingsCommitted = readingsApplied;
         decodeErrorsAtCommit = decodeErrors.get();
         failuresInARow = 0;
         applied.set(position);
@@ -897,6 +904,14 @@ public final class Projection implements AutoCloseable {
 
     public long decodeErrors() {
         return decodeErrors.get();
+    }
+
+    /**
+     * Readings committed to the store since start (each value of a decoded frame, each value sent
+     * as JSON); a frame decoded again by a re-decode or a claim counts again.
+     */
+    public long readingsStored() {
+        return readingsCommitted;
     }
 
     /** Uplinks (and tasks) waiting for the projection. */

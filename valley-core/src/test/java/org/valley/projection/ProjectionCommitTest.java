@@ -28,6 +28,7 @@ class ProjectionCommitTest {
         final AtomicInteger commits = new AtomicInteger();
         final List<String> calls = new ArrayList<>();
         final List<String> decoders = new ArrayList<>();
+        int readings;
 
         @Override
         public Resume open() {
@@ -60,7 +61,9 @@ class ProjectionCommitTest {
         }
 
         @Override
-        public void reading(String deviceId, long ts, String key, Object value, long extended) {}
+        public void reading(String deviceId, long ts, String key, Object value, long extended) {
+            readings++;
+        }
 
         @Override
         public void supersedeDecode(String tenant, String networkId, long extended, String deviceId) {}
@@ -111,6 +114,40 @@ class ProjectionCommitTest {
         projection.replay(160, again);
         assertThat(store.calls).containsExactly("frame 5", "reception 1D2A", "reception 0B3F", "decode 5",
                 "reception C3D4");
+        projection.close();
+    }
+
+    /**
+     * The readings counted are those the store was handed and that a commit covers: a frame's
+     * decoded values and readings sent as JSON, not a duplicate delivery, and not before the commit.
+     */
+    @Test
+    void readingsStored_countsEachValueHandedToTheStore_onceCommitted() {
+        CountingStore store = new CountingStore();
+        DeviceDirectory devices = new DeviceDirectory();
+        Instant created = Instant.parse("2026-12-07T00:00:00Z");
+        devices.put(new Device("door-1", "door-1", "acme", new NetworkRef("sigfox", "AB"), "sensit", null, null, null,
+                created));
+        NetworkRef desk = new NetworkRef("http", "desk-1");
+        devices.put(new Device("desk-1", "desk-1", "acme", desk, null, null, null, null, created));
+        CodecCatalog codecs = new CodecCatalog();
+        codecs.install(new CodecDefinition("sensit", "acme", "builtin", "sensit-v3", 1, created));
+        Projection projection = new Projection(store, devices, codecs, InstantSource.fixed(created), 16, 1_000);
+        byte[] sensit = {(byte) 0xAE, 0x1A, 0x00, 0x01};
+        projection.replay(100, new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 5, 1_763_719_200_000L,
+                1_763_719_201_000L, sensit, List.of(new Reception("1D2A", -120.0, 8.0)), false, false, null));
+        int fromTheFrame = store.readings;
+        assertThat(fromTheFrame).as("a Sens'it frame's values").isGreaterThan(3);
+        projection.replay(200, new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 5, 1_763_719_200_000L,
+                1_763_719_201_050L, sensit, List.of(new Reception("0B3F", -110.0, 9.0)), true, false, null));
+        byte[] json = "[{\"ts\":1763719200000,\"values\":{\"temperature\":21.5,\"seat\":{\"taken\":true}}}]"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        projection.replay(300, new Uplink(UplinkKind.JSON_VALUES, "acme", "http-1", desk.id(), Uplink.NO_SEQ,
+                1_763_719_200_000L, 1_763_719_202_000L, json, List.of(), false, false, null));
+        assertThat(store.readings).as("the duplicate adds none; the JSON adds its two values").isEqualTo(fromTheFrame + 2);
+        assertThat(projection.readingsStored()).as("nothing committed yet").isZero();
+        projection.replayDone();
+        assertThat(projection.readingsStored()).isEqualTo(store.readings);
         projection.close();
     }
 

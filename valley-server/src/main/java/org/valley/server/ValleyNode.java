@@ -195,6 +195,9 @@ public final class ValleyNode implements AutoCloseable {
                 .description("the projection's transactions of the store").register(metrics);
         Gauge.builder("valley_frames_projected", projection, Projection::framesProjected).register(metrics);
         Gauge.builder("valley_decode_errors", projection, Projection::decodeErrors).register(metrics);
+        Gauge.builder("valley_readings_stored", projection, Projection::readingsStored)
+                .description("readings committed to the store since start: each value of a decoded frame or sent as JSON")
+                .register(metrics);
         Gauge.builder("valley_devices", directory, DeviceDirectory::size).register(metrics);
         Gauge.builder("valley_edge_transport", () -> 1).tag("transport", EdgeTransport.name(transport))
                 .description("the socket I/O of HTTP and MQTT").register(metrics);

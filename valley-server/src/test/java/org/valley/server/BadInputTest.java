@@ -124,7 +124,8 @@ class BadInputTest {
     void metrics_exposeJournalProjectionAndStoreCounters_withoutAKey() {
         TestNode.Response r = node.get("/metrics", null);
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.body()).contains("valley_journal_queue_depth", "valley_frames_projected", "valley_store_rows_written");
+        assertThat(r.body()).contains("valley_journal_queue_depth", "valley_frames_projected", "valley_store_rows_written",
+                "valley_readings_stored");
     }
 
     @Test

@@ -38,9 +38,20 @@ class HttpIngestTest {
         return node.get("/api/v1/devices/" + device + "/readings?key=" + key, node.admin()).json();
     }
 
+    /** The node's count of readings stored, from {@code /metrics}. */
+    static double readingsStored() {
+        for (String line : node.get("/metrics", null).body().split("\n")) {
+            if (line.startsWith("valley_readings_stored ")) {
+                return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no valley_readings_stored in /metrics");
+    }
+
     @Test
     void oneReading_isStoredAtItsTime_withoutACodec() {
         String[] t = tenant();
+        double storedBefore = readingsStored();
         TestNode.Response r = post(t[1], t[2],
                 "{\"ts\":\"2026-11-02T09:00:00Z\",\"values\":{\"count\":3,\"open\":true,\"mode\":\"eco\",\"co2\":612.5}}");
         assertThat(r.status()).as(r.body()).isEqualTo(204);
@@ -54,6 +65,7 @@ class HttpIngestTest {
         JsonNode frame = node.frames(t[2]).get(0);
         assertThat(frame.get("decoded").get(0).get("values").get("mode").asText()).isEqualTo("eco");
         assertThat(frame.get("decodeError").isNull()).isTrue();
+        assertThat(readingsStored()).as("its four values, once they can be read").isGreaterThanOrEqualTo(storedBefore + 4);
     }
 
     @Test

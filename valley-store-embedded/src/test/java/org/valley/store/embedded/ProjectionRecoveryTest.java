@@ -248,11 +248,14 @@ class ProjectionRecoveryTest {
         Path clean = dir.resolve("clean");
         Path failing = dir.resolve("failing");
         long end;
+        long readings;
         try (Node node = new Node(clean, 4_096)) {
             end = node.append(0, 40);
             node.projection.awaitApplied(end).get(30, TimeUnit.SECONDS);
             assertThat(node.projection.storeFailures()).isZero();
             assertThat(node.projection.decodeErrors()).isZero();
+            readings = node.projection.readingsStored();
+            assertThat(readings).isPositive();
         }
 
         List<String> told;
@@ -299,6 +302,8 @@ class ProjectionRecoveryTest {
             assertThat(node.store.reopened.get()).isGreaterThanOrEqualTo(4);
             assertThat(node.projection.framesProjected()).isEqualTo(40L * DEVICES);
             assertThat(node.projection.decodeErrors()).isZero();
+            assertThat(node.projection.readingsStored()).as("readings applied again after a failure count once")
+                    .isEqualTo(readings);
             for (int d = 0; d < DEVICES; d++) {
                 var track = node.projection.track(TENANT, networkId(d));
                 assertThat(track.frames()).isEqualTo(40);
