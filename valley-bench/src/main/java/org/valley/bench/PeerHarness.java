@@ -77,7 +77,7 @@ public final class PeerHarness {
 
     /** One server's measured phase and what its store held afterwards. */
     private record Run(String server, HttpLoad.Result result, double serverCores, double databaseCores,
-            double harnessCores, double catchUpSeconds, long stored, long acknowledged) {
+            double harnessCores, double catchUpSeconds, long stored, long acknowledged, long readings) {
 
         double sustained() {
             return result.okInWindow() / (result.seconds() + catchUpSeconds);
@@ -85,6 +85,11 @@ public final class PeerHarness {
 
         double microsPerRequest() {
             return serverCores * result.seconds() * 1e6 / Math.max(1, result.ok());
+        }
+
+        /** Readings the store took per second over the phase and its catch-up. */
+        double readingsPerSecond() {
+            return readings / (result.seconds() + catchUpSeconds);
         }
     }
 
@@ -103,12 +108,20 @@ public final class PeerHarness {
         report(frost);
         Run valley = valley(o);
         report(valley);
+        Run sigfox = valleySigfox(o);
+        report(sigfox);
         System.out.printf(Locale.ROOT, "%nValley / FROST-Server, acknowledged observations per second: %.1f; "
                 + "sustained (with Valley's store catching up): %.1f; server CPU per observation: %.2f%n",
                 valley.result().okPerSecond() / frost.result().okPerSecond(), valley.sustained() / frost.sustained(),
                 frost.microsPerRequest() / valley.microsPerRequest());
-        if (valley.stored() < valley.acknowledged() || frost.stored() < frost.acknowledged()) {
-            throw new IllegalStateException("a server holds fewer observations than it acknowledged");
+        System.out.printf(Locale.ROOT, "Valley's Sigfox callbacks / FROST-Server's observation requests: %.1f; readings "
+                + "Valley stored from them per second / FROST-Server's observations per second: %.1f%n",
+                sigfox.result().okPerSecond() / frost.result().okPerSecond(),
+                sigfox.readingsPerSecond() / frost.sustained());
+        for (Run r : List.of(frost, valley, sigfox)) {
+            if (r.stored() < r.acknowledged()) {
+                throw new IllegalStateException(r.server() + " holds fewer than it acknowledged");
+            }
         }
     }
 
@@ -134,7 +147,7 @@ public final class PeerHarness {
                 ProcessHandle postmaster = pg.postmaster();
                 return measure("FROST-Server 2.0.0 + PostgreSQL 15", o, port, "/FROST-Server/v1.1/Observations", traffic,
                         () -> cpuNanos(process.toHandle()), () -> cpuNanos(postmaster),
-                        () -> count(root + "/Observations?$count=true&$top=0", "@iot.count"));
+                        () -> count(root + "/Observations?$count=true&$top=0", "@iot.count"), false, () -> 0L);
             } finally {
                 process.destroy();
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -163,15 +176,44 @@ public final class PeerHarness {
             }
             ObservationTraffic traffic = ObservationTraffic.valley(ids, integrationKey);
             return measure("Valley (this build), embedded store", o, server.port(), null, traffic, server::cpuNanos,
-                    () -> 0L, () -> {
-                        api.awaitProjected(key, ids[0], Duration.ofSeconds(300));
-                        long frames = 0;
-                        for (JsonNode device : api.devices(key).values()) {
-                            frames += device.path("frames").asLong();
-                        }
-                        return frames;
-                    });
+                    () -> 0L, () -> framesHeld(api, key, ids[0]), false, () -> readingsStored(api));
         }
+    }
+
+    /**
+     * Valley's main path in the same run: Sens'it callbacks from Sigfox, 1 to 3 deliveries a frame,
+     * each frame decoded by the built-in codec into its readings ({@link Traffic}, as the load
+     * harness sends them). What counts as held is distinct frames; the readings they gave are
+     * counted by the node ({@code valley_readings_stored}).
+     */
+    private static Run valleySigfox(Options o) throws Exception {
+        Path log = Files.createTempFile("valley-peer-sigfox-", ".log");
+        try (ServerProcess server = ServerProcess.start(o.serverJvm(), "", log, false)) {
+            Api api = new Api(server.baseUrl());
+            String admin = server.adminKey();
+            api.post(admin, "/api/v1/tenants", Map.of("id", "bench", "name", "Peer harness"));
+            String key = api.post(admin, "/api/v1/tenants/bench/keys", Map.of("role", "tenant")).get("key").asText();
+            api.post(key, "/api/v1/codecs", Map.of("id", "bench-codec", "kind", "builtin", "builtin", "sensit-v3"));
+            String integrationKey = api.post(key, "/api/v1/integrations", Map.of("kind", "sigfox")).get("key").asText();
+            api.registerDevices(key, "bench", "bench-codec", o.devices(), 4);
+            return measure("Valley (this build), Sigfox callbacks decoded by sensit-v3", o, server.port(),
+                    "/ingest/sigfox?key=" + integrationKey, new Traffic(o.devices(), 42), server::cpuNanos, () -> 0L,
+                    () -> framesHeld(api, key, Fleet.deviceId(0)), true, () -> readingsStored(api));
+        }
+    }
+
+    /** Frames the node holds, over every device of the tenant, once its store has caught up. */
+    private static long framesHeld(Api api, String key, String probe) throws Exception {
+        api.awaitProjected(key, probe, Duration.ofSeconds(300));
+        long frames = 0;
+        for (JsonNode device : api.devices(key).values()) {
+            frames += device.path("frames").asLong();
+        }
+        return frames;
+    }
+
+    private static long readingsStored(Api api) throws Exception {
+        return Math.round(api.metrics().getOrDefault("valley_readings_stored", -1.0));
     }
 
     /** Counts what a store holds: the same question before the measured phase and after it. */
@@ -185,13 +227,15 @@ public final class PeerHarness {
      * read the CPU time of the server's process and of its database's processes (zero when the
      * database is inside the server).
      */
-    private static Run measure(String name, Options o, int port, String target, ObservationTraffic traffic,
-            LongSupplier serverCpu, LongSupplier databaseCpu, Count stored) throws Exception {
+    private static Run measure(String name, Options o, int port, String target, Uplinks traffic,
+            LongSupplier serverCpu, LongSupplier databaseCpu, Count stored, boolean distinctFrames, Count readings)
+            throws Exception {
         String phaseTarget = target == null ? "/" : target;
         try (HttpLoad load = new HttpLoad(new InetSocketAddress("127.0.0.1", port), o.connections())) {
             System.out.println(name + ": warm-up ...");
             load.run(phaseTarget, traffic, o.warmup(), 0, false);
             long before = stored.get();
+            long readingsBefore = readings.get();
             System.out.println(name + ": measured phase ...");
             long cpu0 = serverCpu.getAsLong();
             long db0 = databaseCpu.getAsLong();
@@ -203,19 +247,23 @@ public final class PeerHarness {
             long t0 = System.nanoTime();
             long after = stored.get();
             double catchUp = (System.nanoTime() - t0) / 1e9;
-            return new Run(name, result, serverCores, databaseCores, harnessCores, catchUp, after - before, result.ok());
+            long acknowledged = distinctFrames ? result.newFramesInWindow() : result.ok();
+            return new Run(name, result, serverCores, databaseCores, harnessCores, catchUp, after - before, acknowledged,
+                    readings.get() - readingsBefore);
         }
     }
 
     private static void report(Run r) {
         HttpLoad.Result x = r.result();
-        System.out.printf(Locale.ROOT, "%s: %,.0f acknowledged observations/s (%,d in %.0f s), %,.0f/s sustained with %.1f s "
+        System.out.printf(Locale.ROOT, "%s: %,.0f acknowledged requests/s (%,d in %.0f s), %,.0f/s sustained with %.1f s "
                         + "for the store to answer; p50 %.2f ms, p99 %.2f ms; non-2xx %d, failed %d; server %.2f cores "
-                        + "(its database %.2f), %.1f µs CPU per observation; load generator %.2f cores; stored %,d of %,d acknowledged%n",
+                        + "(its database %.2f), %.1f µs CPU per request; load generator %.2f cores; held %,d of %,d "
+                        + "acknowledged%s%n",
                 r.server(), x.okPerSecond(), x.ok(), x.seconds(), r.sustained(), r.catchUpSeconds(),
                 x.latencyMicros().getValueAtPercentile(50) / 1000.0, x.latencyMicros().getValueAtPercentile(99) / 1000.0,
                 x.rejected(), x.failed(), r.serverCores(), r.databaseCores(), r.microsPerRequest(), r.harnessCores(), r.stored(),
-                r.acknowledged());
+                r.acknowledged(), r.readings() > 0 ? String.format(Locale.ROOT, " (distinct frames %,.0f/s); readings stored "
+                        + "%,.0f/s", x.framesPerSecond(), r.readingsPerSecond()) : "");
     }
 
     /**
