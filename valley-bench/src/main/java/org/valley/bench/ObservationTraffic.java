@@ -23,7 +23,7 @@ final class ObservationTraffic implements Uplinks {
     private int cursor;
     private int device;
     private long isoSecond = -1;
-    private byte[] iso;
+    private String iso;
 
     private ObservationTraffic(long[] datastreams, String[] targets, int devices) {
         this.datastreams = datastreams;
@@ -50,14 +50,14 @@ final class ObservationTraffic implements Uplinks {
         device = cursor++ % acked.length;
         if (epochSeconds != isoSecond) {
             isoSecond = epochSeconds;
-            iso = ('"' + Instant.ofEpochSecond(epochSeconds).toString() + '"').getBytes(StandardCharsets.US_ASCII);
+            iso = '"' + Instant.ofEpochSecond(epochSeconds).toString() + '"';
         }
         int tenths = 150 + random.nextInt(150);
         String value = tenths / 10 + "." + tenths % 10;
         String text = targets == null
-                ? "{\"phenomenonTime\":" + new String(iso, StandardCharsets.US_ASCII) + ",\"result\":" + value
+                ? "{\"phenomenonTime\":" + iso + ",\"result\":" + value
                         + ",\"Datastream\":{\"@iot.id\":" + datastreams[device] + "}}"
-                : "{\"ts\":" + new String(iso, StandardCharsets.US_ASCII) + ",\"values\":{\"temperature\":" + value + "}}";
+                : "{\"ts\":" + iso + ",\"values\":{\"temperature\":" + value + "}}";
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length > body.length) {
             body = new byte[bytes.length * 2];

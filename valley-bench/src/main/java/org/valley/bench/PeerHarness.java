@@ -161,9 +161,7 @@ public final class PeerHarness {
         Path log = Files.createTempFile("valley-peer-", ".log");
         try (ServerProcess server = ServerProcess.start(o.serverJvm(), "", log, false)) {
             Api api = new Api(server.baseUrl());
-            String admin = server.adminKey();
-            api.post(admin, "/api/v1/tenants", Map.of("id", "bench", "name", "Peer harness"));
-            String key = api.post(admin, "/api/v1/tenants/bench/keys", Map.of("role", "tenant")).get("key").asText();
+            String key = benchTenant(api, server.adminKey());
             String integrationKey = api.post(key, "/api/v1/integrations", Map.of("kind", "http")).get("key").asText();
             String[] ids = new String[o.devices()];
             List<Map<String, Object>> devices = new ArrayList<>();
@@ -190,9 +188,7 @@ public final class PeerHarness {
         Path log = Files.createTempFile("valley-peer-sigfox-", ".log");
         try (ServerProcess server = ServerProcess.start(o.serverJvm(), "", log, false)) {
             Api api = new Api(server.baseUrl());
-            String admin = server.adminKey();
-            api.post(admin, "/api/v1/tenants", Map.of("id", "bench", "name", "Peer harness"));
-            String key = api.post(admin, "/api/v1/tenants/bench/keys", Map.of("role", "tenant")).get("key").asText();
+            String key = benchTenant(api, server.adminKey());
             api.post(key, "/api/v1/codecs", Map.of("id", "bench-codec", "kind", "builtin", "builtin", "sensit-v3"));
             String integrationKey = api.post(key, "/api/v1/integrations", Map.of("kind", "sigfox")).get("key").asText();
             api.registerDevices(key, "bench", "bench-codec", o.devices(), 4);
@@ -200,6 +196,12 @@ public final class PeerHarness {
                     "/ingest/sigfox?key=" + integrationKey, new Traffic(o.devices(), 42), server::cpuNanos, () -> 0L,
                     () -> framesHeld(api, key, Fleet.deviceId(0)), true, () -> readingsStored(api));
         }
+    }
+
+    /** Creates tenant {@code bench} on a fresh node; returns a tenant key of it. */
+    private static String benchTenant(Api api, String admin) throws Exception {
+        api.post(admin, "/api/v1/tenants", Map.of("id", "bench", "name", "Peer harness"));
+        return api.post(admin, "/api/v1/tenants/bench/keys", Map.of("role", "tenant")).get("key").asText();
     }
 
     /** Frames the node holds, over every device of the tenant, once its store has caught up. */
@@ -223,9 +225,11 @@ public final class PeerHarness {
     }
 
     /**
-     * Warms the server up, then measures a closed loop; {@code serverCpu} and {@code databaseCpu}
-     * read the CPU time of the server's process and of its database's processes (zero when the
-     * database is inside the server).
+     * Warms the server up, then measures a closed loop. {@code target} is null when the traffic
+     * names each request's own; {@code serverCpu} and {@code databaseCpu} read the CPU time of the
+     * server's process and of its database's processes (zero when the database is inside the
+     * server); {@code stored} counts what the store holds, before the phase and after it, to set
+     * against the acknowledged requests or, with {@code distinctFrames}, the distinct frames.
      */
     private static Run measure(String name, Options o, int port, String target, Uplinks traffic,
             LongSupplier serverCpu, LongSupplier databaseCpu, Count stored, boolean distinctFrames, Count readings)
