@@ -205,6 +205,7 @@ public final class LoadHarness {
                     server.jfr("JFR.start", "name=phase-b", "settings=profile", "filename=" + Path.of(o.serverJfr()).toAbsolutePath());
                 }
                 Map<String, long[]> threadsBefore = server.threadTicks();
+                double readingsBefore = api.metrics().getOrDefault("valley_readings_stored", 0.0);
                 Phase max;
                 try (MetricsSampler sampler = new MetricsSampler(api, 250)) {
                     max = measure(server, load, "(b) " + path + ", max rate", ingest, traffic, o.max(), 0, true);
@@ -216,6 +217,8 @@ public final class LoadHarness {
                 }
                 Duration catchUpMax = api.awaitProjected(key, probe, Duration.ofSeconds(300));
                 report.phase(max, catchUpMax);
+                report.readings("b", api.metrics().getOrDefault("valley_readings_stored", 0.0) - readingsBefore,
+                        max.result().seconds() + catchUpMax.toNanos() / 1e9);
                 // the rate the node sustains as a whole: acknowledged in (b), until its projection had applied them all
                 double sustained = sustained(max.result(), catchUpMax);
                 double rate = o.pacedFraction() * sustained;

@@ -150,6 +150,17 @@ final class LoadReport {
                 service.get("max")));
     }
 
+    /**
+     * The readings the node stored from a phase's frames ({@code valley_readings_stored}), over the
+     * phase and its catch-up: the observations a store of single values would have had to take.
+     */
+    void readings(String phase, double readings, double seconds) {
+        root.put("readingsStored_" + phase, Map.of("readings", Math.round(readings), "perSecond",
+                Math.round(readings / seconds)));
+        stallLines.append(String.format(Locale.ROOT, "(%s) readings stored, with the catch-up: %,.0f, %,.0f/s%n", phase,
+                readings, readings / seconds));
+    }
+
     void ratio(double sustainedOverBare) {
         root.put("sustainedOverBareCeiling", Math.round(sustainedOverBare * 1000) / 1000.0);
     }

@@ -38,6 +38,7 @@ final class ReportText {
     static Map<String, Object> serverMetrics(Map<String, Double> metrics) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (String k : List.of("valley_journal_appended", "valley_journal_fsyncs", "valley_frames_projected", "valley_decode_errors",
+                "valley_readings_stored",
                 "valley_devices", "valley_projection_catch_ups", "valley_projection_lag_bytes", "jvm_gc_pause_seconds_count",
                 "jvm_gc_pause_seconds_sum")) {
             if (metrics.containsKey(k)) {
