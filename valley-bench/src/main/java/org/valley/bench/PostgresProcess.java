@@ -41,9 +41,14 @@ final class PostgresProcess implements AutoCloseable {
             port = s.getLocalPort();
         }
         PostgresProcess pg = new PostgresProcess(bin, dir, port, root);
-        pg.tool("initdb", "-D", dir.resolve("data").toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8");
-        pg.tool("pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-o",
-                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start");
+        try {
+            pg.tool("initdb", "-D", dir.resolve("data").toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8");
+            pg.tool("pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-o",
+                    "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start");
+        } catch (IOException | InterruptedException e) {
+            delete(dir); // nothing started: the failure's message names the command and its output
+            throw e;
+        }
         return pg;
     }
 
@@ -91,9 +96,13 @@ final class PostgresProcess implements AutoCloseable {
         try {
             tool("pg_ctl", "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop");
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(dir);
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -90,6 +90,23 @@ class ProjectionCommitTest {
                 List.of(new Reception("1D2A", -120.0, 8.0)), false, false, null));
     }
 
+    private static final Instant CREATED = Instant.parse("2026-12-07T00:00:00Z");
+
+    /** A projection into {@code store} where Sigfox id AB is door-1 of tenant acme, decoded by the built-in Sens'it codec. */
+    private static Projection withSensitDoor(CountingStore store, DeviceDirectory devices) {
+        devices.put(new Device("door-1", "door-1", "acme", new NetworkRef("sigfox", "AB"), "sensit", null, null, null,
+                CREATED));
+        CodecCatalog codecs = new CodecCatalog();
+        codecs.install(new CodecDefinition("sensit", "acme", "builtin", "sensit-v3", 1, CREATED));
+        return new Projection(store, devices, codecs, InstantSource.fixed(CREATED), 16, 1_000);
+    }
+
+    /** A delivery of door-1's frame 5 (a Sens'it frame), received at {@code receivedAt}. */
+    private static Uplink sensitFrame(long receivedAt, boolean duplicate, Reception... receptions) {
+        return new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 5, 1_763_719_200_000L, receivedAt,
+                new byte[] {(byte) 0xAE, 0x1A, 0x00, 0x01}, List.of(receptions), duplicate, false, null);
+    }
+
     /**
      * A new frame is told to the store first, then the receptions of the delivery that brought it,
      * then its decode: the embedded store keeps the first reception and the decode on the frame's
@@ -98,20 +115,10 @@ class ProjectionCommitTest {
     @Test
     void aNewFrame_reachesTheStoreBeforeItsReceptionsAndItsDecode() {
         CountingStore store = new CountingStore();
-        DeviceDirectory devices = new DeviceDirectory();
-        Instant created = Instant.parse("2026-12-07T00:00:00Z");
-        devices.put(new Device("door-1", "door-1", "acme", new NetworkRef("sigfox", "AB"), "sensit", null, null, null,
-                created));
-        CodecCatalog codecs = new CodecCatalog();
-        codecs.install(new CodecDefinition("sensit", "acme", "builtin", "sensit-v3", 1, created));
-        Projection projection = new Projection(store, devices, codecs, InstantSource.fixed(created), 16, 1_000);
-        Uplink first = new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 5, 1_763_719_200_000L,
-                1_763_719_201_000L, new byte[] {(byte) 0xAE, 0x1A, 0x00, 0x01},
-                List.of(new Reception("1D2A", -120.0, 8.0), new Reception("0B3F", -110.0, 9.0)), false, false, null);
-        Uplink again = new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 5, 1_763_719_200_000L,
-                1_763_719_201_050L, first.payload(), List.of(new Reception("C3D4", -131.0, 2.5)), true, false, null);
-        projection.replay(100, first);
-        projection.replay(160, again);
+        Projection projection = withSensitDoor(store, new DeviceDirectory());
+        projection.replay(100, sensitFrame(1_763_719_201_000L, false, new Reception("1D2A", -120.0, 8.0),
+                new Reception("0B3F", -110.0, 9.0)));
+        projection.replay(160, sensitFrame(1_763_719_201_050L, true, new Reception("C3D4", -131.0, 2.5)));
         assertThat(store.calls).containsExactly("frame 5", "reception 1D2A", "reception 0B3F", "decode 5",
                 "reception C3D4");
         projection.close();
@@ -125,21 +132,13 @@ class ProjectionCommitTest {
     void readingsStored_countsEachValueHandedToTheStore_onceCommitted() {
         CountingStore store = new CountingStore();
         DeviceDirectory devices = new DeviceDirectory();
-        Instant created = Instant.parse("2026-12-07T00:00:00Z");
-        devices.put(new Device("door-1", "door-1", "acme", new NetworkRef("sigfox", "AB"), "sensit", null, null, null,
-                created));
         NetworkRef desk = new NetworkRef("http", "desk-1");
-        devices.put(new Device("desk-1", "desk-1", "acme", desk, null, null, null, null, created));
-        CodecCatalog codecs = new CodecCatalog();
-        codecs.install(new CodecDefinition("sensit", "acme", "builtin", "sensit-v3", 1, created));
-        Projection projection = new Projection(store, devices, codecs, InstantSource.fixed(created), 16, 1_000);
-        byte[] sensit = {(byte) 0xAE, 0x1A, 0x00, 0x01};
-        projection.replay(100, new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 5, 1_763_719_200_000L,
-                1_763_719_201_000L, sensit, List.of(new Reception("1D2A", -120.0, 8.0)), false, false, null));
+        devices.put(new Device("desk-1", "desk-1", "acme", desk, null, null, null, null, CREATED));
+        Projection projection = withSensitDoor(store, devices);
+        projection.replay(100, sensitFrame(1_763_719_201_000L, false, new Reception("1D2A", -120.0, 8.0)));
         int fromTheFrame = store.readings;
         assertThat(fromTheFrame).as("a Sens'it frame's values").isGreaterThan(3);
-        projection.replay(200, new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 5, 1_763_719_200_000L,
-                1_763_719_201_050L, sensit, List.of(new Reception("0B3F", -110.0, 9.0)), true, false, null));
+        projection.replay(200, sensitFrame(1_763_719_201_050L, true, new Reception("0B3F", -110.0, 9.0)));
         byte[] json = "[{\"ts\":1763719200000,\"values\":{\"temperature\":21.5,\"seat\":{\"taken\":true}}}]"
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         projection.replay(300, new Uplink(UplinkKind.JSON_VALUES, "acme", "http-1", desk.id(), Uplink.NO_SEQ,
