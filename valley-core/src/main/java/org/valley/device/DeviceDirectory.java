@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The registered devices, in memory, by id and by network id. Read by every ingestion thread and
@@ -13,6 +14,8 @@ public final class DeviceDirectory {
 
     private final Map<String, Device> byId = new ConcurrentHashMap<>();
     private final Map<String, Device> byNetworkId = new ConcurrentHashMap<>();
+    /** Moves on after every change, once the maps show it: a reader that saw a count may keep what it looked up. */
+    private final AtomicInteger changes = new AtomicInteger();
 
     public Device byId(String id) {
         return byId.get(id);
@@ -29,6 +32,7 @@ public final class DeviceDirectory {
             byNetworkId.remove(previous.network().id(), previous);
         }
         byNetworkId.put(device.network().id(), device);
+        changes.incrementAndGet();
     }
 
     public void remove(String id) {
@@ -36,6 +40,15 @@ public final class DeviceDirectory {
         if (previous != null) {
             byNetworkId.remove(previous.network().id(), previous);
         }
+        changes.incrementAndGet();
+    }
+
+    /**
+     * How many times the directory changed. A lookup made after reading a count stays true for as
+     * long as the count is the same: the count moves on only once a change is visible in the maps.
+     */
+    public int changes() {
+        return changes.get();
     }
 
     public Collection<Device> all() {

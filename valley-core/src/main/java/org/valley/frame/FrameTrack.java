@@ -1,5 +1,7 @@
 package org.valley.frame;
 
+import org.valley.device.Device;
+
 /**
  * What Valley knows of one network id's frames: which sequence numbers it has seen, how many frames
  * were lost, the last time it was heard. Used by one thread at a time (the projection).
@@ -77,6 +79,10 @@ public final class FrameTrack {
     // until the device's next frame.
     private float rssi = Float.NaN;
     private float snr = Float.NaN;
+    // The device registered for this network id when last looked up (null: none), and the directory's
+    // change count then: saves the projection a second lookup by network id for each new frame.
+    private Device device;
+    private int deviceAt = -1;
 
     /**
      * The run state of a LoRaWAN track, apart so that a Sigfox track stays small (a million
@@ -481,6 +487,22 @@ public final class FrameTrack {
         if (at > lastSeen) {
             lastSeen = at;
         }
+    }
+
+    /** The device last remembered by {@link #device(Device, int)}; check {@link #knowsDevice} first. */
+    public Device device() {
+        return device;
+    }
+
+    /** Whether a device was remembered at the directory's change count {@code changes}. */
+    public boolean knowsDevice(int changes) {
+        return deviceAt == changes;
+    }
+
+    /** Remembers the device (or null) found for this network id at the directory's change count {@code changes}. */
+    public void device(Device found, int changes) {
+        device = found;
+        deviceAt = changes;
     }
 
     public void battery(float value) {

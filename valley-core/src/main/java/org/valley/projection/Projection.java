@@ -652,6 +652,17 @@ public final class Projection implements AutoCloseable {
         return track;
     }
 
+    /** The device registered for the uplink's network id, or null: remembered on its track until the directory changes. */
+    private Device device(Uplink uplink, FrameTrack track) {
+        int changes = devices.changes();
+        if (track.knowsDevice(changes)) {
+            return track.device();
+        }
+        Device device = devices.byNetworkId(uplink.networkId());
+        track.device(device, changes);
+        return device;
+    }
+
     /**
      * A LoRaWAN join: the device's frame counter restarts, so its next frames start a new run. The
      * run takes the join's session when the network names one; otherwise the join is known by its
@@ -733,7 +744,7 @@ public final class Projection implements AutoCloseable {
             pending++;
         }
         if (fresh) {
-            Device device = devices.byNetworkId(uplink.networkId());
+            Device device = device(uplink, track);
             if (device != null && device.tenant().equals(uplink.tenant())) {
                 decode(device, extended, uplink.time(), uplink.payload(), uplink.fPort(), uplink.kind(), track);
             }
