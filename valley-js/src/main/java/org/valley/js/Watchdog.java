@@ -7,15 +7,25 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Enforces the per-call CPU time and allocation limits of JavaScript codecs. GraalJS Community has
- * no sandbox resource limits of its own, so one daemon thread looks at every running call a few
- * hundred times a second: the first time it sees a call it notes the calling thread's CPU time
- * and allocated bytes (from the JVM's thread MXBean), and later interrupts the call's context
- * when either has grown past the limit. The calling thread pays only two volatile writes per call;
- * a call is measured from the first tick that sees it, so the limit is enforced within one tick.
+ * no sandbox resource limits of its own, so one daemon thread looks at every running call: the
+ * first time it sees a call it notes the calling thread's CPU time and allocated bytes (from the
+ * JVM's thread MXBean), and later interrupts the call's context when either has grown past the
+ * limit. The calling thread pays only two volatile writes per call.
+ *
+ * <p>How often it looks. Every 10 ms while no call is running or every call it sees is new; every
+ * 2 ms while a call it has seen before goes on, so a long call is measured closely. A call is
+ * measured from the first look that sees it, so a call may run up to 12 ms past its limit. With
+ * no context to watch (no JavaScript codec in use) the thread sleeps until one is created. Codec
+ * calls of a few microseconds are seldom caught running, so under load the thread wakes about a
+ * hundred times a second rather than five hundred: each wake-up takes a core from the event loops
+ * or the projection for a moment.
  */
 final class Watchdog implements Runnable {
 
-    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Between looks while a call seen before still runs. */
+    private static final long CLOSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Between looks otherwise. */
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -38,6 +48,7 @@ final class Watchdog implements Runnable {
 
     void watch(Sandbox sandbox) {
         sandboxes.add(sandbox);
+        LockSupport.unpark(thread);
     }
 
     void forget(Sandbox sandbox) {
@@ -46,24 +57,32 @@ final class Watchdog implements Runnable {
 
     @Override
     public void run() {
+        long pause = IDLE_NANOS;
         while (running) {
-            LockSupport.parkNanos(TICK_NANOS);
+            if (sandboxes.isEmpty()) {
+                LockSupport.park(this); // until watch() or close()
+                continue;
+            }
+            LockSupport.parkNanos(this, pause);
+            boolean close = false;
             for (Sandbox s : sandboxes) {
                 try {
-                    check(s);
+                    close |= check(s);
                 } catch (RuntimeException e) {
                     System.getLogger(Watchdog.class.getName()).log(System.Logger.Level.WARNING,
                             "JavaScript watchdog could not check a call: " + e);
                 }
             }
+            pause = close ? CLOSE_NANOS : IDLE_NANOS;
         }
     }
 
-    private void check(Sandbox s) {
+    /** Looks at the sandbox's call, if one runs; true when it is a call already seen, now being measured. */
+    private boolean check(Sandbox s) {
         Thread runner = s.runner;
         long call = s.call;
         if (runner == null || !s.running) {
-            return;
+            return false;
         }
         // A context serves one thread at a time but many threads in turn: the baseline is the CPU time
         // of the thread running this call. Reading runner and call is not atomic, so a baseline may be
@@ -74,9 +93,10 @@ final class Watchdog implements Runnable {
             s.cpuAtStart = cpu(runner);
             s.wallAtStart = System.nanoTime();
             s.allocatedAtStart = allocated(runner);
-            return;
+            return false;
         }
         measure(s, runner, call);
+        return true;
     }
 
     private void measure(Sandbox s, Thread runner, long call) {
