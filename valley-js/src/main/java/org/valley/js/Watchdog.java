@@ -64,16 +64,16 @@ final class Watchdog implements Runnable {
                 continue;
             }
             LockSupport.parkNanos(this, pause);
-            boolean close = false;
+            boolean measuring = false;
             for (Sandbox s : sandboxes) {
                 try {
-                    close |= check(s);
+                    measuring |= check(s);
                 } catch (RuntimeException e) {
                     System.getLogger(Watchdog.class.getName()).log(System.Logger.Level.WARNING,
                             "JavaScript watchdog could not check a call: " + e);
                 }
             }
-            pause = close ? CLOSE_NANOS : IDLE_NANOS;
+            pause = measuring ? CLOSE_NANOS : IDLE_NANOS;
         }
     }
 
