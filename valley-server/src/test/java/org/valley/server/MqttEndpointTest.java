@@ -149,6 +149,126 @@ class MqttEndpointTest {
         assertThat(received.output()).contains("Subscribed (mid: 1): 0, 135, 135");
     }
 
+    /**
+     * Whatever bytes a client sends, the endpoint closes that client's connection at worst: 300
+     * connections with a CONNECT and a PUBLISH cut short, with bytes changed, inserted or removed,
+     * or with garbage after the CONNECT, under MQTT 3.1.1 and 5; then a well-formed client still
+     * gets its PUBACK and its frame is stored.
+     */
+    @Test
+    void malformedPackets_closeOnlyTheirOwnConnection_andTheEndpointGoesOnAcknowledging() throws Exception {
+        String[] t = tenant();
+        java.util.Random random = new java.util.Random(20261207);
+        for (int i = 0; i < 300; i++) {
+            boolean v5 = random.nextBoolean();
+            byte[] connect = RawMqtt.connect(v5, "raw-" + i, t[0], t[1]);
+            byte[] payload = new byte[random.nextInt(40)];
+            random.nextBytes(payload);
+            byte[] publish = RawMqtt.publish(v5, up(t[0], t[2]), payload, 1 + random.nextInt(65535));
+            byte[] sent = switch (random.nextInt(3)) {
+                case 0 -> RawMqtt.mutate(connect, random);
+                case 1 -> RawMqtt.concat(connect, RawMqtt.mutate(publish, random));
+                default -> {
+                    byte[] garbage = new byte[1 + random.nextInt(200)];
+                    random.nextBytes(garbage);
+                    yield RawMqtt.concat(connect, garbage);
+                }
+            };
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port())) {
+                socket.getOutputStream().write(sent);
+                socket.getOutputStream().flush();
+            } catch (java.io.IOException e) {
+                // the endpoint may close the connection before the client has written everything
+            }
+        }
+        Mosquitto.Run run = Mosquitto.pubBytes(port(), new byte[] {0x01, 0x00, (byte) 0x80}, "-V", "mqttv5", "-q", "1",
+                "-u", t[0], "-P", t[1], "-t", up(t[0], t[2]));
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("received PUBACK");
+        Await.until("the well-formed frame to be stored", 10, () -> node.frames(t[2]).findValues("payloadHex").stream()
+                .anyMatch(h -> h.asText().equals("010080")));
+        assertThat(node.get("/health/ready", null).status()).isEqualTo(200);
+    }
+
+    /** Writes MQTT packets byte by byte, so that a test can send what no client library would. */
+    static final class RawMqtt {
+        static byte[] connect(boolean v5, String clientId, String user, String password) {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            string(b, "MQTT");
+            b.write(v5 ? 5 : 4);
+            b.write(0xC2); // user name, password, clean session
+            b.write(0);
+            b.write(30); // keep alive
+            if (v5) {
+                b.write(0); // no properties
+            }
+            string(b, clientId);
+            string(b, user);
+            string(b, password);
+            return packet(0x10, b.toByteArray());
+        }
+
+        static byte[] publish(boolean v5, String topic, byte[] payload, int packetId) {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            string(b, topic);
+            b.write(packetId >> 8);
+            b.write(packetId & 0xFF);
+            if (v5) {
+                b.write(0);
+            }
+            b.writeBytes(payload);
+            return packet(0x32, b.toByteArray()); // QoS 1
+        }
+
+        /** One to four changes: a byte replaced, removed or inserted, or the rest cut off. */
+        static byte[] mutate(byte[] packet, java.util.Random random) {
+            java.util.List<Byte> bytes = new java.util.ArrayList<>();
+            for (byte x : packet) {
+                bytes.add(x);
+            }
+            for (int n = 1 + random.nextInt(4); n > 0 && !bytes.isEmpty(); n--) {
+                int at = random.nextInt(bytes.size());
+                switch (random.nextInt(4)) {
+                    case 0 -> bytes.set(at, (byte) random.nextInt(256));
+                    case 1 -> bytes.remove(at);
+                    case 2 -> bytes.add(at, (byte) random.nextInt(256));
+                    default -> bytes.subList(at, bytes.size()).clear();
+                }
+            }
+            byte[] out = new byte[bytes.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = bytes.get(i);
+            }
+            return out;
+        }
+
+        static byte[] concat(byte[] a, byte[] b) {
+            byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, out, a.length, b.length);
+            return out;
+        }
+
+        private static void string(java.io.ByteArrayOutputStream b, String s) {
+            byte[] text = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            b.write(text.length >> 8);
+            b.write(text.length & 0xFF);
+            b.writeBytes(text);
+        }
+
+        private static byte[] packet(int header, byte[] body) {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            b.write(header);
+            int length = body.length;
+            do {
+                int digit = length % 128;
+                length /= 128;
+                b.write(length > 0 ? digit | 0x80 : digit);
+            } while (length > 0);
+            b.writeBytes(body);
+            return b.toByteArray();
+        }
+    }
+
     /** Waits until mosquitto_sub says it got its SUBACK (its own debug output). */
     private static void awaitSubscribed(Path out) {
         Await.until("mosquitto_sub to subscribe", 10,
