@@ -165,7 +165,7 @@ public final class ValleyNode implements AutoCloseable {
         HttpIngest http = new HttpIngest(ingestion, directory, clock);
         MqttService mqtt = new MqttService(tenancy, directory, ingestion, clock);
         projection.addListener(mqtt::decoded);
-        SpaceEvents spaceEvents = new SpaceEvents(mqtt);
+        SpaceEvents spaceEvents = new SpaceEvents(mqtt, SpaceEvents.heartbeat(config.httpIdleTimeout()));
         Spaces spaces = new Spaces(store.spaces(), directory, projection, lastDurable::get, tenancy, clock, spaceEvents);
         spaces.start();
         projection.addFrameListener(spaces::decoded);
@@ -236,7 +236,8 @@ public final class ValleyNode implements AutoCloseable {
                         // no WebSocket endpoint: without these, every connection's pipeline carries a
                         // WebSocket extension handler that each request passes through
                         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
-                        .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024));
+                        .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024)
+                        .setIdleTimeout((int) c.httpIdleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
                 Future<HttpServer> web = server.requestHandler(HttpApi.router(vertx, parts)).listen().map(s -> {
                     synchronized (bound) {
                         if (bound[0] == 0) {

@@ -61,7 +61,7 @@ final class TestNode implements AutoCloseable {
         ValleyConfig c = new ValleyConfig("127.0.0.1", config.port(), config.dataDir(), config.publicUrl(), 2,
                 config.ingestBodyLimit(), config.apiBodyLimit(), config.commitInterval(), config.projectionQueue(),
                 config.journal(), config.noopEndpoint(), 0, config.codecCpuTime(), config.projectionLag(),
-                config.transport());
+                config.transport(), config.httpIdleTimeout());
         return new TestNode(ValleyNode.start(c, clock), c.dataDir());
     }
 

@@ -39,6 +39,10 @@ import org.valley.journal.JournalConfig;
  * @param transport how the network edge (HTTP, MQTT, outgoing clients) does its socket I/O ({@code
  *     transport}): {@code io_uring}, {@code epoll} or {@code nio}, or {@code auto} (the default) for
  *     the first of these the kernel allows
+ * @param httpIdleTimeout how long an HTTP connection may stay without a byte either way before the
+ *     node closes it ({@code http-idle-timeout}, PT2M; PT0S for never): a client cannot hold
+ *     connections, and their file descriptors, open for ever. Server-Sent Events streams write a
+ *     comment at least every third of it, so they stay open
  */
 public record ValleyConfig(
         String host,
@@ -55,11 +59,12 @@ public record ValleyConfig(
         int mqttPort,
         Duration codecCpuTime,
         long projectionLag,
-        String transport) {
+        String transport,
+        Duration httpIdleTimeout) {
 
     private static final Set<String> KEYS = Set.of("host", "port", "data", "public-url", "event-loops",
             "ingest-body-limit", "api-body-limit", "commit-interval", "projection-queue", "journal", "noop-endpoint",
-            "mqtt-port", "codec-cpu-time", "projection-lag", "transport");
+            "mqtt-port", "codec-cpu-time", "projection-lag", "transport", "http-idle-timeout");
 
     /** The values {@code transport} takes. */
     public static final Set<String> TRANSPORTS = Set.of("auto", "io_uring", "epoll", "nio");
@@ -69,6 +74,9 @@ public record ValleyConfig(
 
     /** How far the projection may lag, in journal bytes, unless {@code projection-lag} says otherwise. */
     public static final long PROJECTION_LAG = 256L << 20;
+
+    /** How long an HTTP connection may stay idle unless {@code http-idle-timeout} says otherwise. */
+    public static final Duration HTTP_IDLE_TIMEOUT = Duration.ofMinutes(2);
 
     /** A configuration with the default codec CPU time. */
     public ValleyConfig(String host, int port, Path dataDir, String publicUrl, int eventLoops, long ingestBodyLimit,
@@ -84,6 +92,15 @@ public record ValleyConfig(
             boolean noopEndpoint, int mqttPort, Duration codecCpuTime, long projectionLag) {
         this(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit, commitInterval,
                 projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, "auto");
+    }
+
+    /** A configuration with the default HTTP idle timeout. */
+    public ValleyConfig(String host, int port, Path dataDir, String publicUrl, int eventLoops, long ingestBodyLimit,
+            long apiBodyLimit, Duration commitInterval, int projectionQueue, JournalConfig journal,
+            boolean noopEndpoint, int mqttPort, Duration codecCpuTime, long projectionLag, String transport) {
+        this(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit, commitInterval,
+                projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport,
+                HTTP_IDLE_TIMEOUT);
     }
 
     public ValleyConfig {
@@ -121,6 +138,11 @@ public record ValleyConfig(
             throw new IllegalArgumentException("transport must be one of auto, io_uring, epoll or nio, got '"
                     + transport + "'");
         }
+        if (httpIdleTimeout == null || httpIdleTimeout.isNegative()
+                || (!httpIdleTimeout.isZero() && (httpIdleTimeout.toMillis() < 1000 || httpIdleTimeout.compareTo(Duration.ofHours(24)) > 0))) {
+            throw new IllegalArgumentException("http-idle-timeout must be PT0S (never) or between PT1S and PT24H, got "
+                    + httpIdleTimeout);
+        }
     }
 
     public static ValleyConfig defaults() {
@@ -135,22 +157,26 @@ public record ValleyConfig(
 
     public ValleyConfig withPort(int value) {
         return new ValleyConfig(host, value, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport);
+                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport,
+                httpIdleTimeout);
     }
 
     public ValleyConfig withDataDir(Path value) {
         return new ValleyConfig(host, port, value, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport);
+                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport,
+                httpIdleTimeout);
     }
 
     public ValleyConfig withNoopEndpoint(boolean value) {
         return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, value, mqttPort, codecCpuTime, projectionLag, transport);
+                commitInterval, projectionQueue, journal, value, mqttPort, codecCpuTime, projectionLag, transport,
+                httpIdleTimeout);
     }
 
     public ValleyConfig withMqttPort(int value) {
         return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
-                commitInterval, projectionQueue, journal, noopEndpoint, value, codecCpuTime, projectionLag, transport);
+                commitInterval, projectionQueue, journal, noopEndpoint, value, codecCpuTime, projectionLag, transport,
+                httpIdleTimeout);
     }
 
     /** Reads a JSON configuration file over the defaults; unknown keys are refused by name. */
@@ -191,7 +217,8 @@ public record ValleyConfig(
                 root.path("mqtt-port").asInt(d.mqttPort()),
                 duration(root, "codec-cpu-time", d.codecCpuTime()),
                 root.path("projection-lag").asLong(d.projectionLag()),
-                root.path("transport").asText(d.transport()));
+                root.path("transport").asText(d.transport()),
+                duration(root, "http-idle-timeout", d.httpIdleTimeout()));
     }
 
     private static Duration duration(JsonNode root, String key, Duration fallback) {

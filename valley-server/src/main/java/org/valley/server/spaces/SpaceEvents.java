@@ -6,6 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -28,18 +29,34 @@ public final class SpaceEvents {
     public static final Set<String> TOPICS = Set.of("spaces");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_PENDING = 1_000;
+    /** Between two keep-alive comments on a stream, unless the HTTP idle timeout asks for them sooner. */
     private static final long HEARTBEAT_MS = 15_000;
 
     private record Stream(String tenant, HttpServerResponse response, Context context, AtomicInteger pending) {}
 
     private final MqttService mqtt;
+    private final long heartbeatMillis;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
-    public SpaceEvents(MqttService mqtt) {
+    /** @param heartbeatMillis between two keep-alive comments on a stream ({@link #heartbeat}) */
+    public SpaceEvents(MqttService mqtt, long heartbeatMillis) {
+        if (heartbeatMillis < 1) {
+            throw new IllegalArgumentException("heartbeatMillis must be positive, got " + heartbeatMillis);
+        }
         this.mqtt = mqtt;
+        this.heartbeatMillis = heartbeatMillis;
+    }
+
+    /**
+     * Between two keep-alive comments when HTTP connections idle for {@code idleTimeout} are closed
+     * (zero: never): every 15 s, or a third of the timeout when that is sooner, so that a quiet
+     * stream is never taken for an idle connection.
+     */
+    public static long heartbeat(Duration idleTimeout) {
+        return idleTimeout.isZero() ? HEARTBEAT_MS : Math.max(1, Math.min(HEARTBEAT_MS, idleTimeout.toMillis() / 3));
     }
 
     /** Opens an event stream for the principal (the operator hears every tenant). Call on the request's event loop. */
@@ -52,7 +69,7 @@ public final class SpaceEvents {
         Stream stream = new Stream(who.isOperator() ? null : who.tenant(), response, ctx.vertx().getOrCreateContext(),
                 new AtomicInteger());
         response.write(": valley spaces stream\nretry: 2000\n\n");
-        long timer = ctx.vertx().setPeriodic(HEARTBEAT_MS, id -> {
+        long timer = ctx.vertx().setPeriodic(heartbeatMillis, id -> {
             if (!response.closed() && !response.ended()) {
                 response.write(": keep-alive\n\n");
             }

@@ -43,4 +43,15 @@ class ValleyConfigTest {
         assertThat(off.journal().fsync()).isTrue();
         assertThatThrownBy(() -> load("{\"journal\": {\"gather-micros\": -5}}")).hasMessageContaining("journal.gather-micros");
     }
+
+    @Test
+    void httpIdleTimeout_defaultsTo2Minutes_isReadFromTheFile_andRefusedOutOfRangeByName() throws IOException {
+        assertThat(ValleyConfig.defaults().httpIdleTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(load("{\"http-idle-timeout\": \"PT30S\"}").withPort(9000).httpIdleTimeout())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(load("{\"http-idle-timeout\": \"PT0S\"}").httpIdleTimeout()).as("never").isZero();
+        assertThatThrownBy(() -> load("{\"http-idle-timeout\": \"PT0.5S\"}")).hasMessageContaining("http-idle-timeout");
+        assertThatThrownBy(() -> load("{\"http-idle-timeout\": \"PT25H\"}")).hasMessageContaining("http-idle-timeout");
+        assertThatThrownBy(() -> load("{\"http-idle-timeout\": \"-PT1M\"}")).hasMessageContaining("http-idle-timeout");
+    }
 }
