@@ -75,12 +75,12 @@ class OverloadTest {
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.node.mqttPort())) {
                 socket.setSoTimeout(30_000);
                 java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
-                socket.getOutputStream().write(MqttEndpointTest.RawMqtt.connect(true, "flood-client", "flood", key));
+                socket.getOutputStream().write(RawMqtt.connect(true, "flood-client", "flood", key));
                 byte[] connack = packet(in, 0x20);
                 assertThat(connack[1]).as("CONNACK reason code").isZero();
                 java.io.ByteArrayOutputStream publishes = new java.io.ByteArrayOutputStream();
                 for (int id = 1; id <= 400; id++) {
-                    publishes.writeBytes(MqttEndpointTest.RawMqtt.publish(true, "valley/flood/devices/flood-1/up",
+                    publishes.writeBytes(RawMqtt.publish(true, "valley/flood/devices/flood-1/up",
                             ("{\"values\":{\"n\":" + id + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8), id));
                 }
                 socket.getOutputStream().write(publishes.toByteArray());
