@@ -2,7 +2,6 @@ package org.valley.server.ingest.lorawan;
 
 import static org.valley.server.ingest.lorawan.JsonScan.once;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,16 +45,28 @@ final class ChirpstackUplinkScan {
         if (message.protobuf() || !"up".equals(message.event())) {
             return null;
         }
+        Delivery delivery = read(message, true);
+        return delivery != null ? delivery : read(message, false);
+    }
+
+    /**
+     * The delivery read from the body's bytes ({@link ByteTokens}) or by Jackson's parser, or null
+     * when that reading gives up.
+     */
+    static Delivery read(Message message, boolean bytes) {
         ChirpstackUplinkScan scan = new ChirpstackUplinkScan();
-        try (JsonParser p = JsonScan.open(message.body())) {
+        try (Tokens p = bytes ? ByteTokens.open(message.body()) : JsonScan.open(message.body())) {
             scan.top(p);
+            if (p instanceof ByteTokens t) {
+                t.finish();
+            }
             return scan.delivery(message);
         } catch (IOException | JsonScan.NotFast | Problem e) {
             return null;
         }
     }
 
-    private void top(JsonParser p) throws IOException {
+    private void top(Tokens p) throws IOException {
         int seen = 0;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             p.nextToken();
@@ -122,7 +133,7 @@ final class ChirpstackUplinkScan {
         }
     }
 
-    private void device(JsonParser p) throws IOException {
+    private void device(Tokens p) throws IOException {
         int seen = 0;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             p.nextToken();
@@ -145,7 +156,7 @@ final class ChirpstackUplinkScan {
         }
     }
 
-    private void gateway(JsonParser p) throws IOException {
+    private void gateway(Tokens p) throws IOException {
         int seen = 0;
         String id = null;
         Double rssi = null;
@@ -171,7 +182,7 @@ final class ChirpstackUplinkScan {
         LorawanFields.reception(receptions, id, rssi, snr);
     }
 
-    private void tx(JsonParser p) throws IOException {
+    private void tx(Tokens p) throws IOException {
         int seen = 0;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             p.nextToken();

@@ -10,10 +10,11 @@ import java.util.Base64;
 import org.valley.server.ingest.JsonBody;
 
 /**
- * Reads the members of a webhook body in one pass of Jackson's streaming parser, for the uplinks
- * that make up nearly all of a network's traffic ({@link TtsUplinkScan}, {@link ChirpstackUplinkScan}).
- * Building a tree of a 1.5 KB body and looking its members up cost more than all the rest of an
- * uplink's reading.
+ * Reads the members of a webhook body in one pass of its tokens, for the uplinks that make up
+ * nearly all of a network's traffic ({@link TtsUplinkScan}, {@link ChirpstackUplinkScan}). Building a
+ * tree of a 1.5 KB body and looking its members up cost more than all the rest of an uplink's
+ * reading. The tokens come from the body's bytes ({@link ByteTokens}, a strict subset of JSON) and,
+ * when those give up, from Jackson's streaming parser.
  *
  * <p>It reads a valid uplink only: at the first value it would refuse (a wrong type, a value out of
  * range, a malformed body, a member given twice) it gives up with {@link #NOT_FAST}, and the format
@@ -34,8 +35,8 @@ final class JsonScan {
 
     private JsonScan() {}
 
-    /** A parser on {@code body}, on the start of its top-level object. */
-    static JsonParser open(byte[] body) throws IOException {
+    /** Jackson's parser on {@code body}, on the start of its top-level object. */
+    static Tokens open(byte[] body) throws IOException {
         if (body == null || body.length == 0) {
             throw NOT_FAST;
         }
@@ -44,7 +45,7 @@ final class JsonScan {
             p.close();
             throw NOT_FAST;
         }
-        return p;
+        return new Tokens.Jackson(p);
     }
 
     /** Marks member {@code bit} of an object as read; a member given twice gives up. */
@@ -56,7 +57,7 @@ final class JsonScan {
     }
 
     /** The current value as an object: true at its start, false for null. */
-    static boolean object(JsonParser p) {
+    static boolean object(Tokens p) {
         JsonToken t = p.currentToken();
         if (t == JsonToken.START_OBJECT) {
             return true;
@@ -68,7 +69,7 @@ final class JsonScan {
     }
 
     /** The current value as an array: true at its start, false for null. */
-    static boolean array(JsonParser p) {
+    static boolean array(Tokens p) {
         JsonToken t = p.currentToken();
         if (t == JsonToken.START_ARRAY) {
             return true;
@@ -82,14 +83,14 @@ final class JsonScan {
     /** Reads one value, the parser at its first token (an object's start). */
     @FunctionalInterface
     interface ObjectReader {
-        void read(JsonParser p) throws IOException;
+        void read(Tokens p) throws IOException;
     }
 
     /**
      * The current value as an object (or null) of which only member {@code name} counts: its value
      * goes to {@code value}, the other members are skipped, and {@code name} given twice gives up.
      */
-    static void member(JsonParser p, String name, ObjectReader value) throws IOException {
+    static void member(Tokens p, String name, ObjectReader value) throws IOException {
         if (!object(p)) {
             return;
         }
@@ -106,7 +107,7 @@ final class JsonScan {
     }
 
     /** The current value as an array of objects (or null), each handed to {@code each} at its start. */
-    static void objects(JsonParser p, ObjectReader each) throws IOException {
+    static void objects(Tokens p, ObjectReader each) throws IOException {
         if (!array(p)) {
             return;
         }
@@ -119,7 +120,7 @@ final class JsonScan {
     }
 
     /** The current value as a string of at most {@code max} characters, or null. */
-    static String text(JsonParser p, int max) throws IOException {
+    static String text(Tokens p, int max) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return null;
@@ -127,7 +128,7 @@ final class JsonScan {
         if (t != JsonToken.VALUE_STRING) {
             throw NOT_FAST;
         }
-        String text = p.getText();
+        String text = p.text();
         if (text.length() > max) {
             throw NOT_FAST;
         }
@@ -135,16 +136,16 @@ final class JsonScan {
     }
 
     /** The current value as an integer within [0, max] (a number or a string of digits); null reads as {@code absent}. */
-    static long unsigned(JsonParser p, long max, long absent) throws IOException {
+    static long unsigned(Tokens p, long max, long absent) throws IOException {
         JsonToken t = p.currentToken();
         long value;
         if (t == JsonToken.VALUE_NULL) {
             return absent;
-        } else if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-            value = p.getLongValue();
+        } else if (t == JsonToken.VALUE_NUMBER_INT && p.integerFits()) {
+            value = p.longValue();
         } else if (t == JsonToken.VALUE_STRING) {
             try {
-                value = Long.parseLong(p.getText());
+                value = Long.parseLong(p.text());
             } catch (NumberFormatException e) {
                 throw NOT_FAST;
             }
@@ -158,16 +159,16 @@ final class JsonScan {
     }
 
     /** The current value as a finite number, or null. */
-    static Double number(JsonParser p) throws IOException {
+    static Double number(Tokens p) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
         double value;
-        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-            value = p.getLongValue();
+        if (t == JsonToken.VALUE_NUMBER_INT && p.integerFits()) {
+            value = p.longValue();
         } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-            value = p.getDoubleValue();
+            value = p.doubleValue();
         } else {
             throw NOT_FAST;
         }
@@ -178,7 +179,7 @@ final class JsonScan {
     }
 
     /** The current value as a boolean; null reads as false. */
-    static boolean bool(JsonParser p) {
+    static boolean bool(Tokens p) {
         return switch (p.currentToken()) {
             case VALUE_TRUE -> true;
             case VALUE_FALSE, VALUE_NULL -> false;
@@ -187,7 +188,7 @@ final class JsonScan {
     }
 
     /** The current value as base64 of at most {@code maxBytes} bytes; null reads as empty. */
-    static byte[] base64(JsonParser p, int maxBytes) throws IOException {
+    static byte[] base64(Tokens p, int maxBytes) throws IOException {
         String text = text(p, (maxBytes + 2) / 3 * 4 + 4);
         if (text == null) {
             return new byte[0];
@@ -205,7 +206,7 @@ final class JsonScan {
     }
 
     /** The current value as an RFC 3339 time in epoch milliseconds, or null (also for ""). */
-    static Long time(JsonParser p) throws IOException {
+    static Long time(Tokens p) throws IOException {
         String text = text(p, 64);
         if (text == null || text.isEmpty()) {
             return null;
@@ -218,15 +219,15 @@ final class JsonScan {
     }
 
     /** The current value as the network's own decoded payload (any JSON value), or null. */
-    static JsonNode value(JsonParser p) throws IOException {
+    static JsonNode value(Tokens p) throws IOException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return null;
         }
-        return JsonBody.mapper().readTree(p);
+        return p.tree();
     }
 
     /** Skips the current value, whatever it is. */
-    static void skip(JsonParser p) throws IOException {
+    static void skip(Tokens p) throws IOException {
         p.skipChildren();
     }
 
@@ -237,7 +238,7 @@ final class JsonScan {
     static final class Meta {
 
         private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
-        private final StringBuilder b = new StringBuilder(256).append('{');
+        private final StringBuilder b = new StringBuilder(512).append('{');
 
         private StringBuilder name(String name) {
             if (b.length() > 1) {
@@ -249,10 +250,25 @@ final class JsonScan {
         Meta text(String name, String value) {
             if (value != null) {
                 name(name).append('"');
-                QUOTE.quoteAsString(value, b);
+                if (plain(value)) {
+                    b.append(value);
+                } else {
+                    QUOTE.quoteAsString(value, b);
+                }
                 b.append('"');
             }
             return this;
+        }
+
+        /** Whether the JSON text of {@code value} is {@code value} itself: no quote, backslash or control character. */
+        private static boolean plain(String value) {
+            for (int i = 0, n = value.length(); i < n; i++) {
+                char c = value.charAt(i);
+                if (c < 0x20 || c == '"' || c == '\\') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         Meta number(String name, long value) {

@@ -2,7 +2,6 @@ package org.valley.server.ingest.lorawan;
 
 import static org.valley.server.ingest.lorawan.JsonScan.once;
 
-import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
 
 /**
@@ -16,7 +15,7 @@ final class LoraRate {
     private long bandwidth;
 
     /** Reads the current value, the {@code lora} object (or null). */
-    void read(JsonParser p, String spreadingFactorName) throws IOException {
+    void read(Tokens p, String spreadingFactorName) throws IOException {
         present = JsonScan.object(p);
         if (!present) {
             return;

@@ -3,7 +3,6 @@ package org.valley.server.ingest.lorawan;
 import static org.valley.server.ingest.lorawan.JsonScan.NOT_FAST;
 import static org.valley.server.ingest.lorawan.JsonScan.once;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -48,16 +47,28 @@ final class TtsUplinkScan {
 
     /** The delivery of an uplink message, or null when the tree reading must read this message. */
     static Delivery read(Message message) {
+        Delivery delivery = read(message, true);
+        return delivery != null ? delivery : read(message, false);
+    }
+
+    /**
+     * The delivery read from the body's bytes ({@link ByteTokens}) or by Jackson's parser, or null
+     * when that reading gives up.
+     */
+    static Delivery read(Message message, boolean bytes) {
         TtsUplinkScan scan = new TtsUplinkScan();
-        try (JsonParser p = JsonScan.open(message.body())) {
+        try (Tokens p = bytes ? ByteTokens.open(message.body()) : JsonScan.open(message.body())) {
             scan.top(p);
+            if (p instanceof ByteTokens t) {
+                t.finish();
+            }
             return scan.delivery(message);
         } catch (IOException | JsonScan.NotFast | Problem e) {
             return null;
         }
     }
 
-    private void top(JsonParser p) throws IOException {
+    private void top(Tokens p) throws IOException {
         int seen = 0;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             p.nextToken();
@@ -88,7 +99,7 @@ final class TtsUplinkScan {
         }
     }
 
-    private void ids(JsonParser p) throws IOException {
+    private void ids(Tokens p) throws IOException {
         int seen = 0;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             p.nextToken();
@@ -114,7 +125,7 @@ final class TtsUplinkScan {
         }
     }
 
-    private void uplink(JsonParser p) throws IOException {
+    private void uplink(Tokens p) throws IOException {
         int seen = 0;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             p.nextToken();
@@ -171,7 +182,7 @@ final class TtsUplinkScan {
         }
     }
 
-    private void settings(JsonParser p) throws IOException {
+    private void settings(Tokens p) throws IOException {
         int seen = 0;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             p.nextToken();
@@ -198,7 +209,7 @@ final class TtsUplinkScan {
      * and its {@code channel_rssi} only without an {@code rssi}: a member that does not count is not
      * checked either.
      */
-    private void gateway(JsonParser p) throws IOException {
+    private void gateway(Tokens p) throws IOException {
         int seen = 0;
         String id = null;
         String eui = null;

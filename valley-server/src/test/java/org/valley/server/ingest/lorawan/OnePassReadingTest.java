@@ -69,6 +69,8 @@ class OnePassReadingTest {
 
         assertThat(fast).as("read in one pass").isNotNull();
         assertSame(golden, body, outcome(() -> fast), outcome(() -> readTree(golden.format(), message)));
+        assertThat(scan(golden.format(), message, true)).as("read from the body's bytes").isNotNull();
+        assertSameReading(golden, body);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -211,9 +213,24 @@ class OnePassReadingTest {
         assertSameReading(new Golden(TTS, "frequency", body), bytes(body));
     }
 
+    /**
+     * The format's reading, and each one-pass reading that does not give up (from the bytes, by
+     * Jackson's parser), say what the tree reading says.
+     */
     private static void assertSameReading(Golden golden, byte[] body) {
         Message message = message(golden.format(), body);
-        assertSame(golden, body, outcome(() -> golden.format().read(message)), outcome(() -> readTree(golden.format(), message)));
+        String tree = outcome(() -> readTree(golden.format(), message));
+        assertSame(golden, body, outcome(() -> golden.format().read(message)), tree);
+        for (boolean bytes : new boolean[] {true, false}) {
+            Delivery d = scan(golden.format(), message, bytes);
+            if (d != null) {
+                assertSame(golden, body, outcome(() -> d), tree);
+            }
+        }
+    }
+
+    private static Delivery scan(NetworkFormat format, Message message, boolean bytes) {
+        return format == TTS ? TtsUplinkScan.read(message, bytes) : ChirpstackUplinkScan.read(message, bytes);
     }
 
     private static Delivery readTree(NetworkFormat format, Message message) {

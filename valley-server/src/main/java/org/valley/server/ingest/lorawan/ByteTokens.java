@@ -1,0 +1,477 @@
+package org.valley.server.ingest.lorawan;
+
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.valley.server.ingest.JsonBody;
+
+/**
+ * The tokens of a body in a strict subset of JSON, read from its bytes: what Jackson's parser would
+ * give for them, without its set-up, its name canonicalisation and a String for every scalar.
+ *
+ * <p>The subset, on which the tokens are sure to be Jackson's: one object at the top, followed by
+ * nothing but whitespace; names and strings of printable ASCII without escapes; numbers in JSON's
+ * form, integers of at most 18 digits; at most {@value #MAX_DEPTH} levels of nesting; names, strings
+ * and numbers far shorter than Jackson's limits on them; the four JSON
+ * whitespace characters between tokens. On anything else, valid JSON or not, it gives up with
+ * {@link JsonScan#NOT_FAST}, and Jackson's parser reads the body again. Strings and numbers become
+ * values only when asked for, so what is skipped costs no allocation.
+ */
+final class ByteTokens extends Tokens {
+
+    /** Half Jackson's limit of the tree reading (32): deeper bodies go to Jackson's parser. */
+    private static final int MAX_DEPTH = 16;
+    private static final int MAX_INTEGER_DIGITS = 18;
+    /** Far below Jackson's limits on a name (50,000 characters), a number (1,000) and a string (1 MiB). */
+    private static final int MAX_NAME = 256;
+    private static final int MAX_NUMBER = 64;
+    private static final int MAX_STRING = 64 * 1024;
+    /** Decimals with at most this many digits are exact as m / 10^k (m < 2^53, k <= 22). */
+    private static final int MAX_DECIMAL_DIGITS = 15;
+    private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+        1e13, 1e14, 1e15};
+
+    /**
+     * The member names of the networks' uplinks, handed out as these Strings when the bytes match
+     * (other names are new Strings): an open-addressing table by a hash of the bytes.
+     */
+    private static final String[] KNOWN = {
+        // The Things Stack
+        "end_device_ids", "device_id", "application_ids", "application_id", "dev_eui", "join_eui", "dev_addr",
+        "correlation_ids", "received_at", "uplink_message", "session_key_id", "f_port", "f_cnt", "frm_payload",
+        "decoded_payload", "rx_metadata", "gateway_ids", "gateway_id", "eui", "time", "timestamp", "rssi",
+        "channel_rssi", "snr", "location", "latitude", "longitude", "altitude", "source", "uplink_token",
+        "channel_index", "settings", "data_rate", "lora", "bandwidth", "spreading_factor", "coding_rate", "frequency",
+        "consumed_airtime", "network_ids", "net_id", "tenant_id", "cluster_id", "cluster_address", "confirmed",
+        "simulated", "packet_error_rate", "locations", "version_ids", "brand_id", "model_id", "hardware_version",
+        "firmware_version", "band_id", "attributes", "last_battery_percentage", "f_value", "received_at",
+        "gps_time", "frequency_offset", "hopping_width", "ns_id", "tenant_address", "decoded_payload_warnings",
+        "normalized_payload", "normalized_payload_warnings", "mac_version",
+        // ChirpStack
+        "deduplicationId", "deviceInfo", "tenantId", "tenantName", "applicationId", "applicationName",
+        "deviceProfileId", "deviceProfileName", "deviceName", "devEui", "deviceClassEnabled", "tags", "devAddr",
+        "adr", "dr", "fCnt", "fPort", "data", "object", "rxInfo", "gatewayId", "uplinkId", "gwTime", "nsTime",
+        "timeSinceGpsEpoch", "channel", "rfChain", "board", "antenna", "context", "metadata", "region_name",
+        "region_common_name", "region_config_id", "crcStatus", "txInfo", "modulation", "spreadingFactor",
+        "codeRate", "polarizationInversion", "regionConfigId", "margin", "batteryLevel", "externalPowerSource",
+        "batteryLevelUnavailable", "accuracy", "fineTimestampType", "plainFineTimestamp", "encryptedFineTimestamp",
+    };
+    private static final int TABLE_BITS = 9;
+    private static final String[] NAMES = new String[1 << TABLE_BITS];
+    private static final byte[][] NAME_BYTES = new byte[1 << TABLE_BITS][];
+
+    static {
+        for (String name : KNOWN) {
+            byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+            int i = hash(bytes, 0, bytes.length) & (NAMES.length - 1);
+            while (NAMES[i] != null && !NAMES[i].equals(name)) {
+                i = (i + 1) & (NAMES.length - 1);
+            }
+            NAMES[i] = name;
+            NAME_BYTES[i] = bytes;
+        }
+    }
+
+    private final byte[] b;
+    private int pos;
+    private JsonToken current;
+    /** Open containers; {@code objects[d]} tells whether level d (1-based) is an object. */
+    private final boolean[] objects = new boolean[MAX_DEPTH + 1];
+    private int depth;
+    /** The innermost open container has no member yet. */
+    private boolean first;
+    /** Where the current token begins, and the text of a name or string (without quotes) or number. */
+    private int tokenStart;
+    private int start;
+    private int end;
+    private boolean fraction;
+
+    private ByteTokens(byte[] body) {
+        this.b = body;
+    }
+
+    /** Tokens on {@code body}, on the start of its top-level object. */
+    static ByteTokens open(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw JsonScan.NOT_FAST;
+        }
+        ByteTokens t = new ByteTokens(body);
+        t.space();
+        if (t.pos >= body.length || body[t.pos] != '{') {
+            throw JsonScan.NOT_FAST;
+        }
+        t.tokenStart = t.pos++;
+        t.push(true);
+        t.current = JsonToken.START_OBJECT;
+        return t;
+    }
+
+    /** Checks that the top-level object has ended and only whitespace follows it. */
+    void finish() {
+        if (depth != 0) {
+            throw JsonScan.NOT_FAST;
+        }
+        space();
+        if (pos != b.length) {
+            throw JsonScan.NOT_FAST;
+        }
+    }
+
+    @Override
+    JsonToken nextToken() {
+        if (current == JsonToken.FIELD_NAME) {
+            return value();
+        }
+        if (depth == 0) {
+            throw JsonScan.NOT_FAST; // nothing is read past the top-level object
+        }
+        space();
+        if (pos >= b.length) {
+            throw JsonScan.NOT_FAST;
+        }
+        byte c = b[pos];
+        if (objects[depth]) {
+            if (c == '}') {
+                tokenStart = pos++;
+                pop();
+                return current = JsonToken.END_OBJECT;
+            }
+            if (!first) {
+                if (c != ',') {
+                    throw JsonScan.NOT_FAST;
+                }
+                pos++;
+                space();
+                if (pos >= b.length) {
+                    throw JsonScan.NOT_FAST;
+                }
+                c = b[pos];
+            }
+            if (c != '"') {
+                throw JsonScan.NOT_FAST;
+            }
+            first = false;
+            tokenStart = pos;
+            string();
+            if (end - start > MAX_NAME) {
+                throw JsonScan.NOT_FAST;
+            }
+            space();
+            if (pos >= b.length || b[pos] != ':') {
+                throw JsonScan.NOT_FAST;
+            }
+            pos++;
+            return current = JsonToken.FIELD_NAME;
+        }
+        if (c == ']') {
+            tokenStart = pos++;
+            pop();
+            return current = JsonToken.END_ARRAY;
+        }
+        if (!first) {
+            if (c != ',') {
+                throw JsonScan.NOT_FAST;
+            }
+            pos++;
+        }
+        first = false;
+        return value();
+    }
+
+    @Override
+    String nextFieldName() {
+        return nextToken() == JsonToken.FIELD_NAME ? name() : null;
+    }
+
+    @Override
+    JsonToken currentToken() {
+        return current;
+    }
+
+    /** The name of the current member, on its name token. */
+    String currentName() {
+        if (current != JsonToken.FIELD_NAME) {
+            throw JsonScan.NOT_FAST;
+        }
+        return name();
+    }
+
+    @Override
+    String text() {
+        if (current != JsonToken.VALUE_STRING) {
+            throw JsonScan.NOT_FAST;
+        }
+        return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    boolean integerFits() {
+        return true; // longer integers gave up when read
+    }
+
+    @Override
+    long longValue() {
+        if (current != JsonToken.VALUE_NUMBER_INT) {
+            throw JsonScan.NOT_FAST;
+        }
+        int i = start;
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long value = 0;
+        for (; i < end; i++) {
+            value = value * 10 + (b[i] - '0');
+        }
+        return negative ? -value : value;
+    }
+
+    @Override
+    double doubleValue() {
+        if (current != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw JsonScan.NOT_FAST;
+        }
+        int i = start;
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long digits = 0;
+        int count = 0;
+        int scale = -1;
+        for (; i < end; i++) {
+            byte c = b[i];
+            if (c == '.') {
+                scale = 0;
+            } else if (c >= '0' && c <= '9') {
+                digits = digits * 10 + (c - '0');
+                count++;
+                if (scale >= 0) {
+                    scale++;
+                }
+            } else {
+                count = Integer.MAX_VALUE; // an exponent
+                break;
+            }
+        }
+        if (count <= MAX_DECIMAL_DIGITS && scale >= 0) {
+            double value = digits / POWERS_OF_TEN[scale];
+            return negative ? -value : value;
+        }
+        return Double.parseDouble(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
+    }
+
+    @Override
+    void skipChildren() {
+        if (current != JsonToken.START_OBJECT && current != JsonToken.START_ARRAY) {
+            return;
+        }
+        int level = depth - 1;
+        while (depth > level) {
+            nextToken();
+        }
+    }
+
+    @Override
+    JsonNode tree() throws IOException {
+        int from = tokenStart;
+        skipChildren();
+        return JsonBody.mapper().readTree(b, from, pos - from);
+    }
+
+    @Override
+    public void close() {}
+
+    /** Reads the value that starts after optional whitespace. */
+    private JsonToken value() {
+        space();
+        if (pos >= b.length) {
+            throw JsonScan.NOT_FAST;
+        }
+        tokenStart = pos;
+        switch (b[pos]) {
+            case '{' -> {
+                pos++;
+                push(true);
+                return current = JsonToken.START_OBJECT;
+            }
+            case '[' -> {
+                pos++;
+                push(false);
+                return current = JsonToken.START_ARRAY;
+            }
+            case '"' -> {
+                string();
+                return current = JsonToken.VALUE_STRING;
+            }
+            case 't' -> {
+                literal("true");
+                return current = JsonToken.VALUE_TRUE;
+            }
+            case 'f' -> {
+                literal("false");
+                return current = JsonToken.VALUE_FALSE;
+            }
+            case 'n' -> {
+                literal("null");
+                return current = JsonToken.VALUE_NULL;
+            }
+            default -> {
+                number();
+                return current = fraction ? JsonToken.VALUE_NUMBER_FLOAT : JsonToken.VALUE_NUMBER_INT;
+            }
+        }
+    }
+
+    /** A string of printable ASCII without escapes, at its opening quote. */
+    private void string() {
+        int i = pos + 1;
+        start = i;
+        byte[] bytes = b;
+        int n = bytes.length;
+        while (true) {
+            if (i >= n) {
+                throw JsonScan.NOT_FAST;
+            }
+            byte c = bytes[i];
+            if (c == '"') {
+                break;
+            }
+            if (c < 0x20 || c == '\\' || c == 0x7f) { // also every byte of a non-ASCII character (negative)
+                throw JsonScan.NOT_FAST;
+            }
+            i++;
+        }
+        if (i - start > MAX_STRING) {
+            throw JsonScan.NOT_FAST;
+        }
+        end = i;
+        pos = i + 1;
+    }
+
+    private void literal(String word) {
+        int n = word.length();
+        if (pos + n > b.length) {
+            throw JsonScan.NOT_FAST;
+        }
+        for (int i = 0; i < n; i++) {
+            if (b[pos + i] != word.charAt(i)) {
+                throw JsonScan.NOT_FAST;
+            }
+        }
+        pos += n;
+        delimited();
+    }
+
+    /** A number in JSON's form: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+    private void number() {
+        int i = pos;
+        int n = b.length;
+        start = i;
+        if (b[i] == '-') {
+            i++;
+        }
+        int digitsFrom = i;
+        if (i < n && b[i] == '0') {
+            i++;
+        } else {
+            while (i < n && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+        }
+        if (i == digitsFrom) {
+            throw JsonScan.NOT_FAST;
+        }
+        int integerDigits = i - digitsFrom;
+        fraction = false;
+        if (i < n && b[i] == '.') {
+            fraction = true;
+            int from = ++i;
+            while (i < n && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+            if (i == from) {
+                throw JsonScan.NOT_FAST;
+            }
+        }
+        if (i < n && (b[i] == 'e' || b[i] == 'E')) {
+            fraction = true;
+            i++;
+            if (i < n && (b[i] == '+' || b[i] == '-')) {
+                i++;
+            }
+            int from = i;
+            while (i < n && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+            if (i == from) {
+                throw JsonScan.NOT_FAST;
+            }
+        }
+        if (!fraction && integerDigits > MAX_INTEGER_DIGITS || i - start > MAX_NUMBER) {
+            throw JsonScan.NOT_FAST;
+        }
+        end = i;
+        pos = i;
+        delimited();
+    }
+
+    /** A literal or a number must be followed by whitespace, a comma or a container's end. */
+    private void delimited() {
+        if (pos < b.length) {
+            byte c = b[pos];
+            if (c != ',' && c != '}' && c != ']' && c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                throw JsonScan.NOT_FAST;
+            }
+        }
+    }
+
+    private void space() {
+        byte[] bytes = b;
+        int i = pos;
+        while (i < bytes.length) {
+            byte c = bytes[i];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                break;
+            }
+            i++;
+        }
+        pos = i;
+    }
+
+    private void push(boolean object) {
+        if (depth == MAX_DEPTH) {
+            throw JsonScan.NOT_FAST;
+        }
+        objects[++depth] = object;
+        first = true;
+    }
+
+    private void pop() {
+        depth--;
+        first = false;
+    }
+
+    /** The current name as a String: the known one when the bytes match one. */
+    private String name() {
+        int length = end - start;
+        int i = hash(b, start, end) & (NAMES.length - 1);
+        for (String known = NAMES[i]; known != null; known = NAMES[i]) {
+            byte[] k = NAME_BYTES[i];
+            if (k.length == length && java.util.Arrays.equals(k, 0, length, b, start, end)) {
+                return known;
+            }
+            i = (i + 1) & (NAMES.length - 1);
+        }
+        return new String(b, start, length, StandardCharsets.ISO_8859_1);
+    }
+
+    private static int hash(byte[] bytes, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + bytes[i];
+        }
+        return h ^ (h >>> TABLE_BITS);
+    }
+}
