@@ -3,6 +3,9 @@ package org.valley.server.ingest.lorawan;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.valley.server.ingest.JsonBody;
 
@@ -57,6 +60,10 @@ final class ByteTokens extends Tokens {
         "codeRate", "polarizationInversion", "regionConfigId", "margin", "batteryLevel", "externalPowerSource",
         "batteryLevelUnavailable", "accuracy", "fineTimestampType", "plainFineTimestamp", "encryptedFineTimestamp",
     };
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    private static final long LOW_BITS = 0x7f7f_7f7f_7f7f_7f7fL;
     private static final int TABLE_BITS = 9;
     private static final String[] NAMES = new String[1 << TABLE_BITS];
     private static final byte[][] NAME_BYTES = new byte[1 << TABLE_BITS][];
@@ -330,6 +337,19 @@ final class ByteTokens extends Tokens {
         start = i;
         byte[] bytes = b;
         int n = bytes.length;
+        // eight bytes at a time while none is a quote, a backslash, a control character, DEL or
+        // non-ASCII: each test is on 7-bit lanes, so no borrow or carry crosses from one byte to the next
+        while (i + 8 <= n) {
+            long x = (long) LONGS.get(bytes, i);
+            long y = x & LOW_BITS;
+            long flags = (x | ~(y + ONES * 0x60) | ~((y ^ ONES * '"') + ONES * 0x7f) | ~((y ^ ONES * '\\') + ONES * 0x7f)
+                    | ~((y ^ ONES * 0x7f) + ONES * 0x7f)) & HIGH_BITS;
+            if (flags != 0) {
+                i += Long.numberOfTrailingZeros(flags) >>> 3;
+                break;
+            }
+            i += 8;
+        }
         while (true) {
             if (i >= n) {
                 throw JsonScan.NOT_FAST;
@@ -467,11 +487,13 @@ final class ByteTokens extends Tokens {
         return new String(b, start, length, StandardCharsets.ISO_8859_1);
     }
 
+    /** A hash of a name's length and its first, middle and last bytes: enough to tell the known names apart. */
     private static int hash(byte[] bytes, int from, int to) {
-        int h = 0;
-        for (int i = from; i < to; i++) {
-            h = 31 * h + bytes[i];
+        int length = to - from;
+        if (length == 0) {
+            return 0;
         }
+        int h = ((length * 31 + bytes[from]) * 31 + bytes[from + (length >> 1)]) * 31 + bytes[to - 1];
         return h ^ (h >>> TABLE_BITS);
     }
 }

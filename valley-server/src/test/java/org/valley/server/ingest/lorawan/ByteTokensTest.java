@@ -96,6 +96,26 @@ class ByteTokensTest {
     }
 
     @Test
+    void stringsOfEveryLength_andAByteItDoesNotReadAtEveryPlace() {
+        String letters = "abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+        for (int length = 0; length < letters.length(); length++) {
+            String plain = letters.substring(0, length);
+            byte[] body = ("{\"k\":\"" + plain + "\",\"" + plain + "\":1}").getBytes(StandardCharsets.UTF_8);
+            readAll(body);
+            compare(body);
+            for (String other : new String[] {"\\\"", "\\\\", "\\u0041", "\u0001", "\u001f", "\u007f", "\u0080", "é", "\t", "😀"}) {
+                for (int at = 0; at <= length; at++) {
+                    byte[] changed = ("{\"k\":\"" + plain.substring(0, at) + other + plain.substring(at) + "\"}")
+                            .getBytes(StandardCharsets.UTF_8);
+                    assertThatThrownBy(() -> readAll(changed)).as(new String(changed, StandardCharsets.UTF_8))
+                            .isSameAs(JsonScan.NOT_FAST);
+                    compare(changed);
+                }
+            }
+        }
+    }
+
+    @Test
     void knownAndUnknownNames_andLazyValues_readAsWritten() {
         ByteTokens t = ByteTokens.open("{\"rssi\":-71,\"zz\":\"x\",\"snr\":7.5,\"list\":[true,false,null,{}]}"
                 .getBytes(StandardCharsets.UTF_8));
