@@ -14,9 +14,9 @@ import org.valley.server.ingest.JsonBody;
  * give for them, without its set-up, its name canonicalisation and a String for every scalar.
  *
  * <p>The subset, on which the tokens are sure to be Jackson's: one object at the top, followed by
- * nothing but whitespace; names and strings of printable ASCII without escapes; numbers in JSON's
- * form, integers of at most 18 digits; at most {@value #MAX_DEPTH} levels of nesting; names, strings
- * and numbers far shorter than Jackson's limits on them; the four JSON
+ * nothing but whitespace; names and strings without escapes or control characters, in well-formed
+ * UTF-8; numbers in JSON's form, integers of at most 18 digits; at most {@value #MAX_DEPTH} levels
+ * of nesting; names, strings and numbers far shorter than Jackson's limits on them; the four JSON
  * whitespace characters between tokens. On anything else, valid JSON or not, it gives up with
  * {@link JsonScan#NOT_FAST}, and Jackson's parser reads the body again. Strings and numbers become
  * values only when asked for, so what is skipped costs no allocation.
@@ -93,6 +93,8 @@ final class ByteTokens extends Tokens {
     private int start;
     private int end;
     private boolean fraction;
+    /** The current name or string has non-ASCII characters. */
+    private boolean wide;
 
     private ByteTokens(byte[] body) {
         this.b = body;
@@ -209,7 +211,7 @@ final class ByteTokens extends Tokens {
         if (current != JsonToken.VALUE_STRING) {
             throw JsonScan.NOT_FAST;
         }
-        return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+        return new String(b, start, end - start, wide ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     }
 
     @Override
@@ -331,26 +333,31 @@ final class ByteTokens extends Tokens {
         }
     }
 
-    /** A string of printable ASCII without escapes, at its opening quote. */
+    /**
+     * A string without escapes or control characters, at its opening quote; its non-ASCII characters,
+     * if any, in well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above
+     * U+10FFFF), which Jackson decodes to the same characters.
+     */
     private void string() {
         int i = pos + 1;
         start = i;
+        wide = false;
         byte[] bytes = b;
         int n = bytes.length;
-        // eight bytes at a time while none is a quote, a backslash, a control character, DEL or
-        // non-ASCII: each test is on 7-bit lanes, so no borrow or carry crosses from one byte to the next
-        while (i + 8 <= n) {
-            long x = (long) LONGS.get(bytes, i);
-            long y = x & LOW_BITS;
-            long flags = (x | ~(y + ONES * 0x60) | ~((y ^ ONES * '"') + ONES * 0x7f) | ~((y ^ ONES * '\\') + ONES * 0x7f)
-                    | ~((y ^ ONES * 0x7f) + ONES * 0x7f)) & HIGH_BITS;
-            if (flags != 0) {
-                i += Long.numberOfTrailingZeros(flags) >>> 3;
-                break;
-            }
-            i += 8;
-        }
         while (true) {
+            // eight bytes at a time while none is a quote, a backslash, a control character or
+            // non-ASCII: each test is on 7-bit lanes, so no borrow or carry crosses into the next byte
+            while (i + 8 <= n) {
+                long x = (long) LONGS.get(bytes, i);
+                long y = x & LOW_BITS;
+                long flags = (x | ~(y + ONES * 0x60) | ~((y ^ ONES * '"') + ONES * 0x7f)
+                        | ~((y ^ ONES * '\\') + ONES * 0x7f)) & HIGH_BITS;
+                if (flags != 0) {
+                    i += Long.numberOfTrailingZeros(flags) >>> 3;
+                    break;
+                }
+                i += 8;
+            }
             if (i >= n) {
                 throw JsonScan.NOT_FAST;
             }
@@ -358,16 +365,61 @@ final class ByteTokens extends Tokens {
             if (c == '"') {
                 break;
             }
-            if (c < 0x20 || c == '\\' || c == 0x7f) { // also every byte of a non-ASCII character (negative)
-                throw JsonScan.NOT_FAST;
+            if (c >= 0x20 && c != '\\') {
+                i++; // printable ASCII in the last few bytes of the body
+            } else if (c < 0) {
+                i += sequence(bytes, i, n);
+                wide = true;
+            } else {
+                throw JsonScan.NOT_FAST; // an escape or a control character
             }
-            i++;
         }
         if (i - start > MAX_STRING) {
             throw JsonScan.NOT_FAST;
         }
         end = i;
         pos = i + 1;
+    }
+
+    /** The length of the well-formed UTF-8 sequence of two to four bytes at {@code i}. */
+    private static int sequence(byte[] bytes, int i, int n) {
+        int lead = bytes[i] & 0xff;
+        int length;
+        int low = 0x80;
+        int high = 0xbf;
+        if (lead >= 0xc2 && lead <= 0xdf) {
+            length = 2;
+        } else if (lead >= 0xe0 && lead <= 0xef) {
+            length = 3;
+            if (lead == 0xe0) {
+                low = 0xa0; // no overlong form
+            } else if (lead == 0xed) {
+                high = 0x9f; // no surrogate
+            }
+        } else if (lead >= 0xf0 && lead <= 0xf4) {
+            length = 4;
+            if (lead == 0xf0) {
+                low = 0x90;
+            } else if (lead == 0xf4) {
+                high = 0x8f; // nothing above U+10FFFF
+            }
+        } else {
+            throw JsonScan.NOT_FAST;
+        }
+        if (i + length > n) {
+            throw JsonScan.NOT_FAST;
+        }
+        int second = bytes[i + 1] & 0xff;
+        if (second < low || second > high) {
+            throw JsonScan.NOT_FAST;
+        }
+        for (int k = 2; k < length; k++) {
+            int next = bytes[i + k] & 0xff;
+            if (next < 0x80 || next > 0xbf) {
+                throw JsonScan.NOT_FAST;
+            }
+        }
+        return length;
     }
 
     private void literal(String word) {
@@ -484,7 +536,7 @@ final class ByteTokens extends Tokens {
             }
             i = (i + 1) & (NAMES.length - 1);
         }
-        return new String(b, start, length, StandardCharsets.ISO_8859_1);
+        return new String(b, start, length, wide ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     }
 
     /** A hash of a name's length and its first, middle and last bytes: enough to tell the known names apart. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -86,7 +87,7 @@ class ByteTokensTest {
     void whatItDoesNotRead_isGivenUp() {
         for (String body : new String[] {"", " ", "[]", "\"x\"", "{\"a\":1}x", "{\"a\":1", "{\"a\" 1}", "{\"a\":01}",
                 "{\"a\":1.}", "{\"a\":.5}", "{\"a\":-}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":NaN}",
-                "{\"a\":\"\\n\"}", "{\"é\":1}", "{\"a\":\"é\"}", "{\"a\":[1,]}", "{\"a\":1,}", "{,\"a\":1}",
+                "{\"a\":\"\\n\"}", "{\"a\":\"\t\"}", "{\"a\":[1,]}", "{\"a\":1,}", "{,\"a\":1}",
                 "{\"a\":1 2}", "{'a':1}", "{a:1}", "{\"a\":1}{}", "\uFEFF{\"a\":1}", "{\"a\"://\n1}",
                 "{\"a\":1234567890123456789}", "{\"" + "n".repeat(300) + "\":1}", "{\"a\":0." + "1".repeat(100) + "}",
                 "{\"a\":" + "[".repeat(20) + "]".repeat(20) + "}"}) {
@@ -96,19 +97,41 @@ class ByteTokensTest {
     }
 
     @Test
-    void stringsOfEveryLength_andAByteItDoesNotReadAtEveryPlace() {
+    void stringsOfEveryLength_withEveryKindOfCharacterAtEveryPlace() {
         String letters = "abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+        byte[][] malformed = {{(byte) 0xc0, (byte) 0x80}, {(byte) 0xc1, (byte) 0xbf}, {(byte) 0xe0, (byte) 0x80, (byte) 0x80},
+            {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xf0, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+            {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80},
+            {(byte) 0x80}, {(byte) 0xbf}, {(byte) 0xc3}, {(byte) 0xe2, (byte) 0x82}, {(byte) 0xc3, (byte) 0x28},
+            {(byte) 0xe2, (byte) 0x28, (byte) 0xa1}, {(byte) 0xff}};
         for (int length = 0; length < letters.length(); length++) {
             String plain = letters.substring(0, length);
             byte[] body = ("{\"k\":\"" + plain + "\",\"" + plain + "\":1}").getBytes(StandardCharsets.UTF_8);
             readAll(body);
             compare(body);
-            for (String other : new String[] {"\\\"", "\\\\", "\\u0041", "\u0001", "\u001f", "\u007f", "\u0080", "é", "\t", "😀"}) {
-                for (int at = 0; at <= length; at++) {
-                    byte[] changed = ("{\"k\":\"" + plain.substring(0, at) + other + plain.substring(at) + "\"}")
+            for (int at = 0; at <= length; at++) {
+                String before = plain.substring(0, at);
+                String after = plain.substring(at);
+                for (String read : new String[] {"é", "😀", "中文", "\u0080", "\u007f", "\u2028", "\uffff", "\udbff\udfff", "~"}) {
+                    byte[] taken = ("{\"k\":\"" + before + read + after + "\",\"" + read + "\":[\"" + read + "\"]}")
                             .getBytes(StandardCharsets.UTF_8);
+                    readAll(taken);
+                    compare(taken);
+                }
+                for (String escape : new String[] {"\\\"", "\\\\", "\\u0041", "\u0001", "\u001f", "\t", "\n"}) {
+                    byte[] changed = ("{\"k\":\"" + before + escape + after + "\"}").getBytes(StandardCharsets.UTF_8);
                     assertThatThrownBy(() -> readAll(changed)).as(new String(changed, StandardCharsets.UTF_8))
                             .isSameAs(JsonScan.NOT_FAST);
+                    compare(changed);
+                }
+                for (byte[] bad : malformed) {
+                    byte[] head = ("{\"k\":\"" + before).getBytes(StandardCharsets.US_ASCII);
+                    byte[] tail = (after + "\"}").getBytes(StandardCharsets.US_ASCII);
+                    byte[] changed = new byte[head.length + bad.length + tail.length];
+                    System.arraycopy(head, 0, changed, 0, head.length);
+                    System.arraycopy(bad, 0, changed, head.length, bad.length);
+                    System.arraycopy(tail, 0, changed, head.length + bad.length, tail.length);
+                    assertThatThrownBy(() -> readAll(changed)).as(Arrays.toString(changed)).isSameAs(JsonScan.NOT_FAST);
                     compare(changed);
                 }
             }
