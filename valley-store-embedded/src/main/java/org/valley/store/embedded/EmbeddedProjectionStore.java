@@ -13,6 +13,7 @@ import org.duckdb.DuckDBConnection;
 import org.valley.frame.Reception;
 import org.valley.frame.Uplink;
 import org.valley.frame.UplinkKind;
+import org.valley.json.Json;
 import org.valley.store.ProjectionStore;
 
 /**
@@ -73,6 +74,11 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     /** The frame row {@link #frame} began and nothing has ended yet: which frame, and what it holds. */
     private boolean frameOpen;
     private boolean frameHasReception;
+    /**
+     * The open frame row's further receptions of the delivery that brought the frame, as the JSON
+     * list its {@code rx_more} column holds (docs/decisions.md, section 27); empty when none came.
+     */
+    private final StringBuilder more = new StringBuilder(128);
     private long openPosition;
     private String openTenant;
     private String openNetworkId;
@@ -321,6 +327,7 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             frames.append(u.dedupKey());
             frameOpen = true;
             frameHasReception = false;
+            more.setLength(0);
             openPosition = position;
             openTenant = u.tenant();
             openNetworkId = u.networkId();
@@ -342,7 +349,18 @@ final class EmbeddedProjectionStore implements ProjectionStore {
             return;
         }
         passReception();
-        frames.appendNull().appendNull().appendNull().appendNull().appendNull().appendNull().endRow();
+        frames.appendNull().appendNull().appendNull().appendNull().appendNull().appendNull();
+        endRow();
+    }
+
+    /** Ends the open frame row after its decode columns: the further receptions, and the row. */
+    private void endRow() throws SQLException {
+        if (more.isEmpty()) {
+            frames.appendNull();
+        } else {
+            frames.append(more.append(']').toString());
+        }
+        frames.endRow();
         frameOpen = false;
     }
 
@@ -366,11 +384,21 @@ final class EmbeddedProjectionStore implements ProjectionStore {
     @Override
     public void reception(long position, Uplink u, long extended, Reception r, boolean fromAdvanced) {
         try {
-            if (!fromAdvanced && !frameHasReception && openPosition == position
-                    && isOpen(u.tenant(), u.networkId(), extended)) {
-                // the delivery that brought the frame: its first reception goes on the frame's row
-                frames.append(r.station()).append(r.rssi()).append(r.snr()).append(u.duplicate());
-                frameHasReception = true;
+            if (!fromAdvanced && openPosition == position && isOpen(u.tenant(), u.networkId(), extended)) {
+                // the delivery that brought the frame: its first reception goes on the frame's row,
+                // the others (more gateways heard it) in the row's list
+                if (!frameHasReception) {
+                    frames.append(r.station()).append(r.rssi()).append(r.snr()).append(u.duplicate());
+                    frameHasReception = true;
+                } else {
+                    more.append(more.isEmpty() ? "[" : ",").append("{\"s\":");
+                    if (r.station() == null) {
+                        more.append("null");
+                    } else {
+                        Json.string(r.station(), more);
+                    }
+                    more.append(",\"r\":").append(r.rssi()).append(",\"n\":").append(r.snr()).append('}');
+                }
                 return;
             }
             receptions.beginRow()
@@ -460,8 +488,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
                 } else {
                     frames.append(codecVersion);
                 }
-                frames.append(decodedJson).append(error).appendEpochMillis(at).endRow();
-                frameOpen = false;
+                frames.append(decodedJson).append(error).appendEpochMillis(at);
+                endRow();
                 return;
             }
             endFrame();

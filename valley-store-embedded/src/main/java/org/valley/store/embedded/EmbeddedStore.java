@@ -87,19 +87,29 @@ public final class EmbeddedStore implements AutoCloseable {
         "alter table frames add column if not exists d_decoded varchar",
         "alter table frames add column if not exists d_error varchar",
         "alter table frames add column if not exists d_decoded_at timestamp_ms",
+        // a delivery's further receptions, on the frame's row (docs/decisions.md, section 27)
+        "alter table frames add column if not exists rx_more varchar",
     };
 
     /**
-     * The receptions and decodes as queries read them: those kept on their frame's row, and the
-     * others, each a row of its own (docs/decisions.md, section 19). A reception's {@code ordinal}
-     * orders those of one delivery as they were written: the one on the frame's row first.
+     * The receptions and decodes as queries read them: those kept on their frame's row (a delivery's
+     * first reception in its columns, the others in the list {@code rx_more}), and the others, each
+     * a row of its own (docs/decisions.md, sections 19 and 27). A reception's {@code ordinal} orders
+     * those of one delivery as they were written: the frame row's columns, its list, then rows.
      */
     private static final String[] VIEWS = {
         """
         create or replace view receptions as
         select batch, tenant, network_id, ext, rx_station as station, rx_rssi as rssi, rx_snr as snr, rx_duplicate as duplicate,
-               false as advanced, received_at, journal_position, -1 as ordinal
+               false as advanced, received_at, journal_position, -1000000 as ordinal
         from frames where rx_station is not null
+        union all
+        select batch, tenant, network_id, ext, r.s as station, r.r as rssi, r.n as snr, rx_duplicate as duplicate,
+               false as advanced, received_at, journal_position, -1000000 + i as ordinal
+        from (select batch, tenant, network_id, ext, rx_duplicate, received_at, journal_position,
+                     unnest(from_json(rx_more, '[{"s":"VARCHAR","r":"DOUBLE","n":"DOUBLE"}]')) as r,
+                     generate_subscripts(from_json(rx_more, '[{"s":"VARCHAR","r":"DOUBLE","n":"DOUBLE"}]'), 1) as i
+              from frames where rx_more is not null)
         union all
         select batch, tenant, network_id, ext, station, rssi, snr, duplicate, advanced, received_at, journal_position,
                rowid as ordinal

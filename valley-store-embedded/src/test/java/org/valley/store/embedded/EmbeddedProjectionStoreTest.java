@@ -432,16 +432,16 @@ class EmbeddedProjectionStoreTest {
     }
 
     /**
-     * A new frame's row keeps the first reception of the delivery that brought it and its first
-     * decode; the other receptions (in the order they were written) and a decode that comes later are
-     * rows of their own, and the frames read back with all of them, as do the delivery counts after a
-     * restart.
+     * A new frame's row keeps the delivery that brought it, all its receptions (the first in columns,
+     * the others in a list, in the order they were written), and its first decode; the receptions of
+     * later deliveries and a decode that comes later are rows of their own, and the frames read back
+     * with all of them, as do the delivery counts after a restart.
      */
     @Test
     void frame_keepsItsFirstReceptionAndDecodeOnItsRow_andReadsBackEveryReceptionInOrder() throws Exception {
         Uplink first = new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 0, 1_763_719_200_000L,
-                1_763_719_201_000L, new byte[] {1}, List.of(new Reception("1D2A", -120.0, 8.0), new Reception("0B3F", -110.5, null)),
-                false, false, null);
+                1_763_719_201_000L, new byte[] {1}, List.of(new Reception("1D2A", -120.0, 8.0), new Reception("0B3F", -110.5, null),
+                new Reception("gw \"7\" \\ é", null, -3.25)), false, false, null);
         Uplink again = new Uplink(UplinkKind.SIGFOX_DATA, "acme", "sigfox-1", "AB", 0, 1_763_719_200_000L,
                 1_763_719_201_050L, new byte[] {1}, List.of(new Reception("C3D4", -131.0, 2.5)), true, false, null);
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
@@ -464,6 +464,7 @@ class EmbeddedProjectionStoreTest {
             assertThat(frames.get(1).receptions()).containsExactly(
                     new FrameQueries.ReceptionView("1D2A", -120.0, 8.0, false),
                     new FrameQueries.ReceptionView("0B3F", -110.5, null, false),
+                    new FrameQueries.ReceptionView("gw \"7\" \\ é", null, -3.25, false),
                     new FrameQueries.ReceptionView("C3D4", -131.0, 2.5, true));
             assertThat(frames.get(1).decodedJson()).isEqualTo("{\"v\":7.0}");
             assertThat(frames.get(1).codecVersion()).isEqualTo(1);
@@ -474,7 +475,9 @@ class EmbeddedProjectionStoreTest {
         assertThat(count("frames where rx_station is not null and d_decoded is not null")).isEqualTo(1);
         assertThat(count("frames where rx_station is not null and d_decoded is null")).isEqualTo(1);
         assertThat(count("reading_values")).isEqualTo(2);
-        assertThat(count("reception_rows")).isEqualTo(2);
+        assertThat(count("frames where rx_more is not null")).isEqualTo(1);
+        assertThat(count("reception_rows")).isEqualTo(1); // the later delivery's
+        assertThat(count("receptions")).isEqualTo(5);
         assertThat(count("decode_rows")).isEqualTo(1);
         try (EmbeddedStore store = EmbeddedStore.open(dir)) {
             ProjectionStore.TrackState track = store.projection().open().tracks().get(0);
