@@ -79,6 +79,8 @@ final class EmbeddedProjectionStore implements ProjectionStore {
      * list its {@code rx_more} column holds (docs/decisions.md, section 27); empty when none came.
      */
     private final StringBuilder more = new StringBuilder(128);
+    /** A further reception of the open row's delivery went to a row: the others after it go there too. */
+    private boolean moreClosed;
     private long openPosition;
     private String openTenant;
     private String openNetworkId;
@@ -338,6 +340,11 @@ final class EmbeddedProjectionStore implements ProjectionStore {
         }
     }
 
+    /** Whether {@code value} is absent or finite: what the list's JSON can hold. */
+    private static boolean jsonNumber(Double value) {
+        return value == null || Double.isFinite(value);
+    }
+
     /** Whether the open frame row is that of frame {@code extended} of this network id. */
     private boolean isOpen(String tenant, String networkId, long extended) {
         return frameOpen && openExtended == extended && openNetworkId.equals(networkId) && openTenant.equals(tenant);
@@ -390,7 +397,10 @@ final class EmbeddedProjectionStore implements ProjectionStore {
                 if (!frameHasReception) {
                     frames.append(r.station()).append(r.rssi()).append(r.snr()).append(u.duplicate());
                     frameHasReception = true;
-                } else {
+                    moreClosed = false;
+                    return;
+                }
+                if (!moreClosed && jsonNumber(r.rssi()) && jsonNumber(r.snr())) {
                     more.append(more.isEmpty() ? "[" : ",").append("{\"s\":");
                     if (r.station() == null) {
                         more.append("null");
@@ -398,8 +408,11 @@ final class EmbeddedProjectionStore implements ProjectionStore {
                         Json.string(r.station(), more);
                     }
                     more.append(",\"r\":").append(r.rssi()).append(",\"n\":").append(r.snr()).append('}');
+                    return;
                 }
-                return;
+                // NaN or an infinity has no JSON form: this reception, and those after it (to keep
+                // their order), are rows as before
+                moreClosed = true;
             }
             receptions.beginRow()
                     .append(batch)

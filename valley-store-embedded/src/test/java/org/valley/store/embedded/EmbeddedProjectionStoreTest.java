@@ -431,6 +431,35 @@ class EmbeddedProjectionStoreTest {
         p.reading("d1", 0, "v", value, ext);
     }
 
+    /** A reception with NaN or an infinity, which JSON cannot hold, and those after it are rows, in order. */
+    @Test
+    void receptionsWithoutAJsonNumber_areRowsOfTheirOwn_inTheOrderWritten() throws Exception {
+        Uplink u = new Uplink(UplinkKind.CHIRPSTACK_UPLINK, "acme", "cs-1", "70B3D57E00000001", 5, 1_763_719_200_000L,
+                1_763_719_201_000L, new byte[] {1}, List.of(new Reception("gw-1", -70.0, 7.0),
+                        new Reception("gw-2", -80.0, 6.0), new Reception("gw-3", -90.0, Double.NaN),
+                        new Reception("gw-4", Double.NEGATIVE_INFINITY, 4.0), new Reception("gw-5", -100.0, 3.0)),
+                false, false, null);
+        try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+            ProjectionStore p = store.projection();
+            p.open();
+            p.frame(100, u, 5, false);
+            for (Reception r : u.receptions()) {
+                p.reception(100, u, 5, r, false);
+            }
+            p.decode("acme", "70B3D57E00000001", 5, "d1", "c", 1, "{}", null, 0);
+            p.commit(100);
+            List<FrameQueries.FrameView> frames = store.queries().frames("acme", "70B3D57E00000001", null, null, 10);
+            assertThat(frames.get(0).receptions()).containsExactly(
+                    new FrameQueries.ReceptionView("gw-1", -70.0, 7.0, false),
+                    new FrameQueries.ReceptionView("gw-2", -80.0, 6.0, false),
+                    new FrameQueries.ReceptionView("gw-3", -90.0, Double.NaN, false),
+                    new FrameQueries.ReceptionView("gw-4", Double.NEGATIVE_INFINITY, 4.0, false),
+                    new FrameQueries.ReceptionView("gw-5", -100.0, 3.0, false));
+        }
+        assertThat(count("frames where rx_more is not null")).isEqualTo(1);
+        assertThat(count("reception_rows")).isEqualTo(3);
+    }
+
     /**
      * A new frame's row keeps the delivery that brought it, all its receptions (the first in columns,
      * the others in a list, in the order they were written), and its first decode; the receptions of
