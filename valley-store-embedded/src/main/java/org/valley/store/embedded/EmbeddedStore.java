@@ -100,16 +100,16 @@ public final class EmbeddedStore implements AutoCloseable {
     private static final String[] VIEWS = {
         """
         create or replace view receptions as
-        select batch, tenant, network_id, ext, rx_station as station, rx_rssi as rssi, rx_snr as snr, rx_duplicate as duplicate,
-               false as advanced, received_at, journal_position, -1000000 as ordinal
-        from frames where rx_station is not null
-        union all
         select batch, tenant, network_id, ext, r.s as station, r.r as rssi, r.n as snr, rx_duplicate as duplicate,
                false as advanced, received_at, journal_position, -1000000 + i as ordinal
         from (select batch, tenant, network_id, ext, rx_duplicate, received_at, journal_position,
-                     unnest(from_json(rx_more, '[{"s":"VARCHAR","r":"DOUBLE","n":"DOUBLE"}]')) as r,
-                     generate_subscripts(from_json(rx_more, '[{"s":"VARCHAR","r":"DOUBLE","n":"DOUBLE"}]'), 1) as i
-              from frames where rx_more is not null)
+                     unnest(l) as r, generate_subscripts(l, 1) as i
+              from (select batch, tenant, network_id, ext, rx_duplicate, received_at, journal_position,
+                           case when rx_more is null then [{'s': rx_station, 'r': rx_rssi, 'n': rx_snr}]
+                                else list_prepend({'s': rx_station, 'r': rx_rssi, 'n': rx_snr},
+                                                  from_json(rx_more, '[{"s":"VARCHAR","r":"DOUBLE","n":"DOUBLE"}]'))
+                           end as l
+                    from frames where rx_station is not null))
         union all
         select batch, tenant, network_id, ext, station, rssi, snr, duplicate, advanced, received_at, journal_position,
                rowid as ordinal
