@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.valley.server.ingest.ExactDecimal;
 import org.valley.server.ingest.JsonBody;
 
 /**
@@ -18,7 +19,7 @@ import org.valley.server.ingest.JsonBody;
  * UTF-8; numbers in JSON's form, integers of at most 18 digits; at most {@value #MAX_DEPTH} levels
  * of nesting; names, strings and numbers far shorter than Jackson's limits on them; the four JSON
  * whitespace characters between tokens. On anything else, valid JSON or not, it gives up with
- * {@link JsonScan#NOT_FAST}, and Jackson's parser reads the body again. Strings and numbers become
+ * {@link JsonScan#NOT_BYTES}, and Jackson's parser reads the body again. Strings and numbers become
  * values only when asked for, so what is skipped costs no allocation.
  */
 final class ByteTokens extends Tokens {
@@ -30,10 +31,6 @@ final class ByteTokens extends Tokens {
     private static final int MAX_NAME = 256;
     private static final int MAX_NUMBER = 64;
     private static final int MAX_STRING = 64 * 1024;
-    /** Decimals with at most this many digits are exact as m / 10^k (m < 2^53, k <= 22). */
-    private static final int MAX_DECIMAL_DIGITS = 15;
-    private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
-        1e13, 1e14, 1e15};
 
     /**
      * The member names of the networks' uplinks, handed out as these Strings when the bytes match
@@ -48,7 +45,7 @@ final class ByteTokens extends Tokens {
         "channel_index", "settings", "data_rate", "lora", "bandwidth", "spreading_factor", "coding_rate", "frequency",
         "consumed_airtime", "network_ids", "net_id", "tenant_id", "cluster_id", "cluster_address", "confirmed",
         "simulated", "packet_error_rate", "locations", "version_ids", "brand_id", "model_id", "hardware_version",
-        "firmware_version", "band_id", "attributes", "last_battery_percentage", "f_value", "received_at",
+        "firmware_version", "band_id", "attributes", "last_battery_percentage", "f_value",
         "gps_time", "frequency_offset", "hopping_width", "ns_id", "tenant_address", "decoded_payload_warnings",
         "normalized_payload", "normalized_payload_warnings", "mac_version",
         // ChirpStack
@@ -103,12 +100,12 @@ final class ByteTokens extends Tokens {
     /** Tokens on {@code body}, on the start of its top-level object. */
     static ByteTokens open(byte[] body) {
         if (body == null || body.length == 0) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         ByteTokens t = new ByteTokens(body);
         t.space();
         if (t.pos >= body.length || body[t.pos] != '{') {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         t.tokenStart = t.pos++;
         t.push(true);
@@ -119,11 +116,11 @@ final class ByteTokens extends Tokens {
     /** Checks that the top-level object has ended and only whitespace follows it. */
     void finish() {
         if (depth != 0) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         space();
         if (pos != b.length) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
     }
 
@@ -133,11 +130,11 @@ final class ByteTokens extends Tokens {
             return value();
         }
         if (depth == 0) {
-            throw JsonScan.NOT_FAST; // nothing is read past the top-level object
+            throw JsonScan.NOT_BYTES; // nothing is read past the top-level object
         }
         space();
         if (pos >= b.length) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         byte c = b[pos];
         if (objects[depth]) {
@@ -148,27 +145,27 @@ final class ByteTokens extends Tokens {
             }
             if (!first) {
                 if (c != ',') {
-                    throw JsonScan.NOT_FAST;
+                    throw JsonScan.NOT_BYTES;
                 }
                 pos++;
                 space();
                 if (pos >= b.length) {
-                    throw JsonScan.NOT_FAST;
+                    throw JsonScan.NOT_BYTES;
                 }
                 c = b[pos];
             }
             if (c != '"') {
-                throw JsonScan.NOT_FAST;
+                throw JsonScan.NOT_BYTES;
             }
             first = false;
             tokenStart = pos;
             string();
             if (end - start > MAX_NAME) {
-                throw JsonScan.NOT_FAST;
+                throw JsonScan.NOT_BYTES;
             }
             space();
             if (pos >= b.length || b[pos] != ':') {
-                throw JsonScan.NOT_FAST;
+                throw JsonScan.NOT_BYTES;
             }
             pos++;
             return current = JsonToken.FIELD_NAME;
@@ -180,7 +177,7 @@ final class ByteTokens extends Tokens {
         }
         if (!first) {
             if (c != ',') {
-                throw JsonScan.NOT_FAST;
+                throw JsonScan.NOT_BYTES;
             }
             pos++;
         }
@@ -201,7 +198,7 @@ final class ByteTokens extends Tokens {
     /** The name of the current member, on its name token. */
     String currentName() {
         if (current != JsonToken.FIELD_NAME) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         return name();
     }
@@ -209,7 +206,7 @@ final class ByteTokens extends Tokens {
     @Override
     String text() {
         if (current != JsonToken.VALUE_STRING) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         return new String(b, start, end - start, wide ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     }
@@ -222,7 +219,7 @@ final class ByteTokens extends Tokens {
     @Override
     long longValue() {
         if (current != JsonToken.VALUE_NUMBER_INT) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         int i = start;
         boolean negative = b[i] == '-';
@@ -239,7 +236,7 @@ final class ByteTokens extends Tokens {
     @Override
     double doubleValue() {
         if (current != JsonToken.VALUE_NUMBER_FLOAT) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         int i = start;
         boolean negative = b[i] == '-';
@@ -264,8 +261,8 @@ final class ByteTokens extends Tokens {
                 break;
             }
         }
-        if (count <= MAX_DECIMAL_DIGITS && scale >= 0) {
-            double value = digits / POWERS_OF_TEN[scale];
+        if (count <= ExactDecimal.MAX_DIGITS && scale >= 0) {
+            double value = ExactDecimal.of(digits, scale);
             return negative ? -value : value;
         }
         return Double.parseDouble(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
@@ -296,7 +293,7 @@ final class ByteTokens extends Tokens {
     private JsonToken value() {
         space();
         if (pos >= b.length) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         tokenStart = pos;
         switch (b[pos]) {
@@ -359,7 +356,7 @@ final class ByteTokens extends Tokens {
                 i += 8;
             }
             if (i >= n) {
-                throw JsonScan.NOT_FAST;
+                throw JsonScan.NOT_BYTES;
             }
             byte c = bytes[i];
             if (c == '"') {
@@ -371,11 +368,11 @@ final class ByteTokens extends Tokens {
                 i += sequence(bytes, i, n);
                 wide = true;
             } else {
-                throw JsonScan.NOT_FAST; // an escape or a control character
+                throw JsonScan.NOT_BYTES; // an escape or a control character
             }
         }
         if (i - start > MAX_STRING) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         end = i;
         pos = i + 1;
@@ -404,19 +401,19 @@ final class ByteTokens extends Tokens {
                 high = 0x8f; // nothing above U+10FFFF
             }
         } else {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         if (i + length > n) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         int second = bytes[i + 1] & 0xff;
         if (second < low || second > high) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         for (int k = 2; k < length; k++) {
             int next = bytes[i + k] & 0xff;
             if (next < 0x80 || next > 0xbf) {
-                throw JsonScan.NOT_FAST;
+                throw JsonScan.NOT_BYTES;
             }
         }
         return length;
@@ -425,11 +422,11 @@ final class ByteTokens extends Tokens {
     private void literal(String word) {
         int n = word.length();
         if (pos + n > b.length) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         for (int i = 0; i < n; i++) {
             if (b[pos + i] != word.charAt(i)) {
-                throw JsonScan.NOT_FAST;
+                throw JsonScan.NOT_BYTES;
             }
         }
         pos += n;
@@ -453,7 +450,7 @@ final class ByteTokens extends Tokens {
             }
         }
         if (i == digitsFrom) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         int integerDigits = i - digitsFrom;
         fraction = false;
@@ -464,7 +461,7 @@ final class ByteTokens extends Tokens {
                 i++;
             }
             if (i == from) {
-                throw JsonScan.NOT_FAST;
+                throw JsonScan.NOT_BYTES;
             }
         }
         if (i < n && (b[i] == 'e' || b[i] == 'E')) {
@@ -478,11 +475,11 @@ final class ByteTokens extends Tokens {
                 i++;
             }
             if (i == from) {
-                throw JsonScan.NOT_FAST;
+                throw JsonScan.NOT_BYTES;
             }
         }
         if (!fraction && integerDigits > MAX_INTEGER_DIGITS || i - start > MAX_NUMBER) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         end = i;
         pos = i;
@@ -494,7 +491,7 @@ final class ByteTokens extends Tokens {
         if (pos < b.length) {
             byte c = b[pos];
             if (c != ',' && c != '}' && c != ']' && c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                throw JsonScan.NOT_FAST;
+                throw JsonScan.NOT_BYTES;
             }
         }
     }
@@ -514,7 +511,7 @@ final class ByteTokens extends Tokens {
 
     private void push(boolean object) {
         if (depth == MAX_DEPTH) {
-            throw JsonScan.NOT_FAST;
+            throw JsonScan.NOT_BYTES;
         }
         objects[++depth] = object;
         first = true;

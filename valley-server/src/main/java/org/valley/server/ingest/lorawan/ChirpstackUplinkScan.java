@@ -45,13 +45,18 @@ final class ChirpstackUplinkScan {
         if (message.protobuf() || !"up".equals(message.event())) {
             return null;
         }
-        Delivery delivery = read(message, true);
-        return delivery != null ? delivery : read(message, false);
+        try {
+            return read(message, true);
+        } catch (JsonScan.NotFast outsideTheSubset) {
+            return read(message, false);
+        }
     }
 
     /**
      * The delivery read from the body's bytes ({@link ByteTokens}) or by Jackson's parser, or null
-     * when that reading gives up.
+     * when the tree reading must read this message.
+     *
+     * @throws JsonScan.NotFast ({@link JsonScan#NOT_BYTES}) when the body is outside what ByteTokens reads
      */
     static Delivery read(Message message, boolean bytes) {
         ChirpstackUplinkScan scan = new ChirpstackUplinkScan();
@@ -61,7 +66,12 @@ final class ChirpstackUplinkScan {
                 t.finish();
             }
             return scan.delivery(message);
-        } catch (IOException | JsonScan.NotFast | Problem e) {
+        } catch (JsonScan.NotFast e) {
+            if (e == JsonScan.NOT_BYTES) {
+                throw e;
+            }
+            return null;
+        } catch (IOException | Problem e) {
             return null;
         }
     }

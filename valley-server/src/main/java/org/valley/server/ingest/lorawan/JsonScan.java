@@ -33,6 +33,13 @@ final class JsonScan {
 
     static final NotFast NOT_FAST = new NotFast();
 
+    /**
+     * Thrown by {@link ByteTokens} on a body outside its subset of JSON: Jackson's parser reads that
+     * body again. Any other giving up (a value refused, a member given twice) would recur with
+     * Jackson's identical tokens, so the tree reading takes it directly.
+     */
+    static final NotFast NOT_BYTES = new NotFast();
+
     private JsonScan() {}
 
     /** Jackson's parser on {@code body}, on the start of its top-level object. */

@@ -47,13 +47,18 @@ final class TtsUplinkScan {
 
     /** The delivery of an uplink message, or null when the tree reading must read this message. */
     static Delivery read(Message message) {
-        Delivery delivery = read(message, true);
-        return delivery != null ? delivery : read(message, false);
+        try {
+            return read(message, true);
+        } catch (JsonScan.NotFast outsideTheSubset) {
+            return read(message, false);
+        }
     }
 
     /**
      * The delivery read from the body's bytes ({@link ByteTokens}) or by Jackson's parser, or null
-     * when that reading gives up.
+     * when the tree reading must read this message.
+     *
+     * @throws JsonScan.NotFast ({@link JsonScan#NOT_BYTES}) when the body is outside what ByteTokens reads
      */
     static Delivery read(Message message, boolean bytes) {
         TtsUplinkScan scan = new TtsUplinkScan();
@@ -63,7 +68,12 @@ final class TtsUplinkScan {
                 t.finish();
             }
             return scan.delivery(message);
-        } catch (IOException | JsonScan.NotFast | Problem e) {
+        } catch (JsonScan.NotFast e) {
+            if (e == JsonScan.NOT_BYTES) {
+                throw e;
+            }
+            return null;
+        } catch (IOException | Problem e) {
             return null;
         }
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.valley.frame.Reception;
 import org.valley.frame.Uplink;
 import org.valley.frame.UplinkKind;
+import org.valley.server.ingest.ExactDecimal;
 
 /**
  * The fast path of {@link SigfoxCallback#parseData}: reads the common shape of a DATA callback
@@ -50,10 +51,6 @@ final class FlatCallbackParser {
     /** Far below the full parser's 64 KiB string limit, and far above any callback. */
     private static final int MAX_BODY = 32 * 1024;
     private static final int MAX_INT_DIGITS = 100;
-    /** Decimals with at most this many digits are exact as m / 10^k (m < 2^53, k <= 22). */
-    private static final int MAX_DECIMAL_DIGITS = 15;
-    private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
-        1e13, 1e14, 1e15};
     private static final long MAX_EPOCH_SECONDS = 32_503_680_000L;
 
     private final byte[] b;
@@ -507,13 +504,13 @@ final class FlatCallbackParser {
                 intDigits++;
             }
         }
-        if (digits == 0 || digits > MAX_DECIMAL_DIGITS || fraction == 0 || intDigits == 0) {
+        if (digits == 0 || digits > ExactDecimal.MAX_DIGITS || fraction == 0 || intDigits == 0) {
             return Double.NaN;
         }
         if (kind == INT) {
             return (double) (negative ? -m : m); // as the JSON integer's double value: "-0" is 0.0
         }
-        double v = fraction > 0 ? m / POWERS_OF_TEN[fraction] : m;
+        double v = ExactDecimal.of(m, Math.max(fraction, 0));
         return negative ? -v : v;
     }
 

@@ -1,6 +1,7 @@
 package org.valley.server.ingest.lorawan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -229,7 +230,39 @@ class OnePassReadingTest {
         }
     }
 
+    /** A one-pass reading's delivery, or null when it gives up (from the bytes: also when they are outside the subset). */
     private static Delivery scan(NetworkFormat format, Message message, boolean bytes) {
+        try {
+            return format == TTS ? TtsUplinkScan.read(message, bytes) : ChirpstackUplinkScan.read(message, bytes);
+        } catch (JsonScan.NotFast outside) {
+            assertThat(outside).isSameAs(JsonScan.NOT_BYTES);
+            assertThat(bytes).as("only the bytes' reading says a body is outside its subset").isTrue();
+            return null;
+        }
+    }
+
+    /**
+     * A body outside the bytes' subset goes to Jackson's parser; one the bytes read but the reading
+     * refuses goes straight to the tree, since Jackson's tokens would be the same.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("uplinks")
+    void aBodyOutsideTheSubset_goesToJacksonsParser_aRefusedOneToTheTree(Golden golden) {
+        ObjectNode escaped = (ObjectNode) golden.body().deepCopy();
+        escaped.put("zz_unknown", "tab\tquote\"");
+        Message outside = message(golden.format(), bytes(escaped));
+        assertThatThrownBy(() -> readDirectly(golden.format(), outside, true)).isSameAs(JsonScan.NOT_BYTES);
+        assertThat(golden.format() == TTS ? TtsUplinkScan.read(outside) : ChirpstackUplinkScan.read(outside))
+                .as("read by Jackson's parser").isNotNull();
+
+        String text = golden.body().toString();
+        String member = text.substring(1, text.indexOf(':') + 1); // the first member's name, given twice
+        Message twice = message(golden.format(), ("{" + member + "null," + text.substring(1)).getBytes(StandardCharsets.UTF_8));
+        assertThat(readDirectly(golden.format(), twice, true)).as("given up, not outside the subset").isNull();
+    }
+
+    /** A one-pass reading as it is, its signal that a body is outside the bytes' subset included. */
+    private static Delivery readDirectly(NetworkFormat format, Message message, boolean bytes) {
         return format == TTS ? TtsUplinkScan.read(message, bytes) : ChirpstackUplinkScan.read(message, bytes);
     }
 
