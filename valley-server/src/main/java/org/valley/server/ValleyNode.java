@@ -174,10 +174,11 @@ public final class ValleyNode implements AutoCloseable {
         // receive to the downlinks: the one cycle of the wiring, closed by a holder.
         MqttBridges[] bridge = new MqttBridges[1];
         LorawanDownlinks downlinks = new LorawanDownlinks(vertx, devices, directory,
-                (tenant, format, topic, payload) -> bridge[0].publish(tenant, format, topic, payload));
+                (tenant, format, topic, payload) -> bridge[0].publish(tenant, format, topic, payload), config.egress());
         devices.onQueued(downlinks::queued);
         LorawanIngest lorawan = new LorawanIngest(ingestion, clock, downlinks::delivered);
-        MqttBridges bridges = new MqttBridges(vertx, ingestion, directory, clock, downlinks::delivered, 500, 60_000);
+        MqttBridges bridges = new MqttBridges(vertx, ingestion, directory, clock, downlinks::delivered, 500, 60_000,
+                config.egress());
         bridge[0] = bridges;
         tenancy.hooks(bridges);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Downlinks to LoRaWAN devices through the network's documented interface: The Things Stack's
@@ -42,6 +44,7 @@ class LorawanDownlinkTest {
             JsonNode json = TestNode.JSON.createObjectNode()
                     .put("path", request.path())
                     .put("authorization", request.getHeader("authorization"))
+                    .put("host", request.getHeader("host"))
                     .put("contentType", request.getHeader("content-type"))
                     .set("body", parse(body.toString(StandardCharsets.UTF_8)));
             pushes.add(json);
@@ -63,7 +66,11 @@ class LorawanDownlinkTest {
     }
 
     String pushUrl() {
-        return "http://127.0.0.1:" + network.actualPort() + "/api/v3/as/applications/app/webhooks/valley/devices/d/down/push";
+        return pushUrl("127.0.0.1");
+    }
+
+    String pushUrl(String host) {
+        return "http://" + host + ":" + network.actualPort() + "/api/v3/as/applications/app/webhooks/valley/devices/d/down/push";
     }
 
     static String uplink(long fCnt) {
@@ -96,7 +103,7 @@ class LorawanDownlinkTest {
 
     @Test
     void tts_queuedDownlink_isPushedWithTheWebhooksKey_atTheNextUplink_andReportsUpdateIt() throws Exception {
-        try (TestNode node = TestNode.start(dir)) {
+        try (TestNode node = TestNode.startReachingLoopback(dir)) {
             node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
             String ttn = node.integration("acme", "ttn");
             node.device("acme", "d", "lorawan", EUI, null);
@@ -105,12 +112,14 @@ class LorawanDownlinkTest {
 
             TestNode.Response up = node.sendBytes("POST", "/ingest/ttn?key=" + ttn, null,
                     uplink(1).getBytes(StandardCharsets.UTF_8), "application/json",
-                    "X-Downlink-Push", pushUrl(), "X-Downlink-Apikey", "NNSXS.TESTKEY");
+                    "X-Downlink-Push", pushUrl("localhost"), "X-Downlink-Apikey", "NNSXS.TESTKEY");
             assertThat(up.status()).isEqualTo(204);
 
             JsonNode push = pushes.poll(10, TimeUnit.SECONDS);
             assertThat(push).as("the downlink pushed at the uplink").isNotNull();
             assertThat(push.get("path").asText()).endsWith("/devices/d/down/push");
+            // sent to the address the egress policy checked, under the URL's own host name
+            assertThat(push.get("host").asText()).isEqualTo("localhost:" + network.actualPort());
             assertThat(push.get("authorization").asText()).isEqualTo("Bearer NNSXS.TESTKEY");
             JsonNode item = push.get("body").get("downlinks").get(0);
             assertThat(item.get("f_port").asInt()).isEqualTo(3);
@@ -133,7 +142,7 @@ class LorawanDownlinkTest {
 
     @Test
     void tts_pushRefused_failsTheDownlink_andAnUnreachableNetworkKeepsItQueued() throws Exception {
-        try (TestNode node = TestNode.start(dir)) {
+        try (TestNode node = TestNode.startReachingLoopback(dir)) {
             node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
             String ttn = node.integration("acme", "ttn");
             node.device("acme", "d", "lorawan", EUI, null);
@@ -155,9 +164,41 @@ class LorawanDownlinkTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"127.0.0.1", "localhost", "[::ffff:127.0.0.1]", "127.0.0.2"})
+    void tts_pushToTheNodesOwnAddresses_isRefusedByDefault_andTheDownlinkFails(String host) throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+            String ttn = node.integration("acme", "ttn");
+            node.device("acme", "d", "lorawan", EUI, null);
+            String id = queue(node, "0f01", 3);
+
+            TestNode.Response up = node.sendBytes("POST", "/ingest/ttn?key=" + ttn, null,
+                    uplink(1).getBytes(StandardCharsets.UTF_8), "application/json",
+                    "X-Downlink-Push", pushUrl(host), "X-Downlink-Apikey", "K");
+            assertThat(up.status()).as("the uplink is kept whatever its push URL").isEqualTo(204);
+            awaitStatus(node, id, "failed");
+            assertThat(pushes.poll(200, TimeUnit.MILLISECONDS)).as("nothing reached the loopback network").isNull();
+            Await.until("the uplink's frame", 10, () -> node.frames("d").size() == 1);
+        }
+    }
+
+    @Test
+    void tts_pushUrlWithoutAHost_isAProblemNamingTheHeader() throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+            String ttn = node.integration("acme", "ttn");
+            TestNode.Response r = node.sendBytes("POST", "/ingest/ttn?key=" + ttn, null,
+                    uplink(1).getBytes(StandardCharsets.UTF_8), "application/json",
+                    "X-Downlink-Push", "http:///down/push", "X-Downlink-Apikey", "K");
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().get("field").asText()).isEqualTo("X-Downlink-Push");
+        }
+    }
+
     @Test
     void chirpstack_downlinkIsACommandOnTheBrokerOfTheTenantsBridge_andTxackAndAckUpdateIt() throws Exception {
-        try (TestNode node = TestNode.start(dir.resolve("node"));
+        try (TestNode node = TestNode.startReachingLoopback(dir.resolve("node"));
                 Mosquitto.Broker broker = Mosquitto.Broker.start(dir, null, null)) {
             node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
             node.device("acme", "d", "lorawan", EUI, null);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * mqtt-bridge integrations against a real external broker (Debian's Mosquitto on a free loopback
@@ -56,7 +57,7 @@ class MqttBridgeTest {
 
     @Test
     void ttnBridge_ingestsUplinks_andTheSameUplinkByWebhookIsOneFrameWithBothGateways() throws Exception {
-        try (TestNode node = TestNode.start(dir.resolve("node"));
+        try (TestNode node = TestNode.startReachingLoopback(dir.resolve("node"));
                 Mosquitto.Broker broker = Mosquitto.Broker.start(dir, null, null)) {
             node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
             node.device("acme", "d", "lorawan", EUI, null);
@@ -80,7 +81,7 @@ class MqttBridgeTest {
 
     @Test
     void chirpstackBridge_readsJsonAndProtobufEvents_fromTheTopicsEvent() throws Exception {
-        try (TestNode node = TestNode.start(dir.resolve("node"));
+        try (TestNode node = TestNode.startReachingLoopback(dir.resolve("node"));
                 Mosquitto.Broker broker = Mosquitto.Broker.start(dir, "chirpstack", "s3cret")) {
             node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
             node.device("acme", "d", "lorawan", "A84041000181C0DE", null);
@@ -109,7 +110,7 @@ class MqttBridgeTest {
     void valleyBridge_ingestsDevicesOfItsTenant_andReconnectsAfterTheBrokerCameBack() throws Exception {
         Path brokerDir = dir.resolve("broker");
         java.nio.file.Files.createDirectories(brokerDir);
-        try (TestNode node = TestNode.start(dir.resolve("node"))) {
+        try (TestNode node = TestNode.startReachingLoopback(dir.resolve("node"))) {
             node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
             node.device("acme", "p", "mqtt", "proto-1", null);
             Mosquitto.Broker broker = Mosquitto.Broker.start(brokerDir, null, null);
@@ -130,13 +131,35 @@ class MqttBridgeTest {
         }
     }
 
+    @Test
+    void aBridgeMadeWhileLoopbackWasAllowed_doesNotConnect_onceTheNodeRestartsWithTheDefaultPolicy() throws Exception {
+        Path nodeDir = dir.resolve("node");
+        try (Mosquitto.Broker broker = Mosquitto.Broker.start(dir, null, null)) {
+            try (TestNode node = TestNode.startReachingLoopback(nodeDir)) {
+                node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+                node.device("acme", "p", "mqtt", "proto-1", null);
+                bridge(node, "acme", broker, "valley/acme/devices/+/up", "valley", null, null);
+                publishUntil(broker, () -> readings(node).size() >= 1, "-q", "1", "-t", "valley/acme/devices/p/up",
+                        "-m", "{\"values\":{\"count\":1}}");
+            }
+            try (TestNode node = TestNode.start(nodeDir)) {
+                // the bridge's session is persistent: had it connected, this message would be delivered to it
+                assertThat(Mosquitto.pub(broker.port, "-q", "1", "-t", "valley/acme/devices/p/up",
+                        "-m", "{\"values\":{\"count\":2}}").exit()).isZero();
+                Thread.sleep(1_500);
+                assertThat(readings(node)).hasSize(1);
+                assertThat(node.get("/metrics", null).body()).contains("valley_mqtt_bridges_connected 0.0");
+            }
+        }
+    }
+
     static JsonNode readings(TestNode node) {
         return node.get("/api/v1/devices/p/readings?key=count", node.admin()).json();
     }
 
     @Test
     void deletedBridge_stopsIngesting_whileAnotherGoesOn() throws Exception {
-        try (TestNode node = TestNode.start(dir.resolve("node"));
+        try (TestNode node = TestNode.startReachingLoopback(dir.resolve("node"));
                 Mosquitto.Broker broker = Mosquitto.Broker.start(dir, null, null)) {
             node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
             node.create("/api/v1/tenants", "{\"id\":\"beta\"}");
@@ -160,6 +183,21 @@ class MqttBridgeTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mqtt://127.0.0.1:1883", "mqtt://localhost", "mqtt://[::1]:1883", "mqtt://[::ffff:127.0.0.1]",
+        "mqtts://169.254.169.254", "mqtt://0.0.0.0:1883", "mqtt://[fe80::1]:1883"})
+    void aBridgeToTheNodesOwnOrLinkLocalAddresses_isRefusedByDefault_namingTheUrlAndTheSetting(String url) throws Exception {
+        try (TestNode node = TestNode.start(dir.resolve("node"))) {
+            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+            TestNode.Response r = node.post("/api/v1/integrations", node.admin(), "{\"kind\":\"mqtt-bridge\",\"tenant\":"
+                    + "\"acme\",\"url\":\"" + url + "\",\"topic\":\"v3/+/devices/+/up\",\"format\":\"ttn\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().get("field").asText()).isEqualTo("url");
+            assertThat(r.json().get("detail").asText()).contains("egress-allow");
+            assertThat(node.get("/api/v1/integrations", node.admin()).body()).doesNotContain("mqtt-bridge");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"topic\":\"t\",\"format\":\"ttn\"}|url",
         "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"http://h:1\",\"topic\":\"t\",\"format\":\"ttn\"}|url",
@@ -170,7 +208,7 @@ class MqttBridgeTest {
         "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtt://h:1\",\"topic\":\"a\",\"format\":\"ttn\",\"password\":\"p\"}|password",
     })
     void badBridgeSettings_areProblemJsonNamingTheField(String body, String field) throws Exception {
-        try (TestNode node = TestNode.start(dir.resolve("node"))) {
+        try (TestNode node = TestNode.startReachingLoopback(dir.resolve("node"))) {
             node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
             TestNode.Response r = node.post("/api/v1/integrations", node.admin(), body);
             assertThat(r.status()).as(r.body()).isEqualTo(400);

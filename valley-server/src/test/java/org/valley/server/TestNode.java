@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
+import org.valley.server.config.EgressPolicy;
 import org.valley.server.config.ValleyConfig;
 
 /** A real Valley node on a free loopback port with its own data directory, and an HTTP client for it. */
@@ -47,6 +49,15 @@ final class TestNode implements AutoCloseable {
         return start(ValleyConfig.defaults().withPort(0).withDataDir(dir));
     }
 
+    /**
+     * Starts a node that may also connect to loopback addresses on a tenant's behalf, where the tests
+     * run the networks' stand-ins and brokers (the default egress policy refuses them).
+     */
+    static TestNode startReachingLoopback(Path dir) throws IOException {
+        return start(ValleyConfig.defaults().withPort(0).withDataDir(dir)
+                .withEgress(EgressPolicy.of(List.of("loopback"), EgressPolicy.DEFAULT_DENY)));
+    }
+
     /** Starts a node whose time rules run on {@code clock} (a {@link SteppedClock} the test steps). */
     static TestNode start(Path dir, InstantSource clock) throws IOException {
         return start(ValleyConfig.defaults().withPort(0).withDataDir(dir), clock);
@@ -61,7 +72,7 @@ final class TestNode implements AutoCloseable {
         ValleyConfig c = new ValleyConfig("127.0.0.1", config.port(), config.dataDir(), config.publicUrl(), 2,
                 config.ingestBodyLimit(), config.apiBodyLimit(), config.commitInterval(), config.projectionQueue(),
                 config.journal(), config.noopEndpoint(), 0, config.codecCpuTime(), config.projectionLag(),
-                config.transport(), config.httpIdleTimeout());
+                config.transport(), config.httpIdleTimeout(), config.egress());
         return new TestNode(ValleyNode.start(c, clock), c.dataDir());
     }
 

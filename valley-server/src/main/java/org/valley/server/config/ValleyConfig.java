@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import org.valley.journal.JournalConfig;
 
@@ -43,6 +45,8 @@ import org.valley.journal.JournalConfig;
  *     node closes it ({@code http-idle-timeout}, PT2M; PT0S for never): a client cannot hold
  *     connections, and their file descriptors, open for ever. Server-Sent Events streams write a
  *     comment at least every third of it, so they stay open
+ * @param egress where the node may connect on a tenant's behalf ({@code egress-allow}, {@code
+ *     egress-deny}: lists of CIDRs, addresses or names such as {@code loopback}; see {@link EgressPolicy})
  */
 public record ValleyConfig(
         String host,
@@ -60,11 +64,13 @@ public record ValleyConfig(
         Duration codecCpuTime,
         long projectionLag,
         String transport,
-        Duration httpIdleTimeout) {
+        Duration httpIdleTimeout,
+        EgressPolicy egress) {
 
     private static final Set<String> KEYS = Set.of("host", "port", "data", "public-url", "event-loops",
             "ingest-body-limit", "api-body-limit", "commit-interval", "projection-queue", "journal", "noop-endpoint",
-            "mqtt-port", "codec-cpu-time", "projection-lag", "transport", "http-idle-timeout");
+            "mqtt-port", "codec-cpu-time", "projection-lag", "transport", "http-idle-timeout", "egress-allow",
+            "egress-deny");
 
     /** The values {@code transport} takes. */
     public static final Set<String> TRANSPORTS = Set.of("auto", "io_uring", "epoll", "nio");
@@ -101,6 +107,16 @@ public record ValleyConfig(
         this(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit, commitInterval,
                 projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport,
                 HTTP_IDLE_TIMEOUT);
+    }
+
+    /** A configuration with the default egress policy. */
+    public ValleyConfig(String host, int port, Path dataDir, String publicUrl, int eventLoops, long ingestBodyLimit,
+            long apiBodyLimit, Duration commitInterval, int projectionQueue, JournalConfig journal,
+            boolean noopEndpoint, int mqttPort, Duration codecCpuTime, long projectionLag, String transport,
+            Duration httpIdleTimeout) {
+        this(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit, commitInterval,
+                projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport,
+                httpIdleTimeout, EgressPolicy.defaults());
     }
 
     public ValleyConfig {
@@ -143,6 +159,9 @@ public record ValleyConfig(
             throw new IllegalArgumentException("http-idle-timeout must be PT0S (never) or between PT1S and PT24H, got "
                     + httpIdleTimeout);
         }
+        if (egress == null) {
+            throw new IllegalArgumentException("egress-allow and egress-deny must be lists");
+        }
     }
 
     public static ValleyConfig defaults() {
@@ -158,25 +177,31 @@ public record ValleyConfig(
     public ValleyConfig withPort(int value) {
         return new ValleyConfig(host, value, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
                 commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport,
-                httpIdleTimeout);
+                httpIdleTimeout, egress);
     }
 
     public ValleyConfig withDataDir(Path value) {
         return new ValleyConfig(host, port, value, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
                 commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport,
-                httpIdleTimeout);
+                httpIdleTimeout, egress);
     }
 
     public ValleyConfig withNoopEndpoint(boolean value) {
         return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
                 commitInterval, projectionQueue, journal, value, mqttPort, codecCpuTime, projectionLag, transport,
-                httpIdleTimeout);
+                httpIdleTimeout, egress);
     }
 
     public ValleyConfig withMqttPort(int value) {
         return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
                 commitInterval, projectionQueue, journal, noopEndpoint, value, codecCpuTime, projectionLag, transport,
-                httpIdleTimeout);
+                httpIdleTimeout, egress);
+    }
+
+    public ValleyConfig withEgress(EgressPolicy value) {
+        return new ValleyConfig(host, port, dataDir, publicUrl, eventLoops, ingestBodyLimit, apiBodyLimit,
+                commitInterval, projectionQueue, journal, noopEndpoint, mqttPort, codecCpuTime, projectionLag, transport,
+                httpIdleTimeout, value);
     }
 
     /** Reads a JSON configuration file over the defaults; unknown keys are refused by name. */
@@ -218,7 +243,28 @@ public record ValleyConfig(
                 duration(root, "codec-cpu-time", d.codecCpuTime()),
                 root.path("projection-lag").asLong(d.projectionLag()),
                 root.path("transport").asText(d.transport()),
-                duration(root, "http-idle-timeout", d.httpIdleTimeout()));
+                duration(root, "http-idle-timeout", d.httpIdleTimeout()),
+                EgressPolicy.of(strings(root, "egress-allow", d.egress().allowed()),
+                        strings(root, "egress-deny", d.egress().denied())));
+    }
+
+    private static List<String> strings(JsonNode root, String key, List<String> fallback) {
+        if (!root.has(key)) {
+            return fallback;
+        }
+        JsonNode list = root.get(key);
+        if (!list.isArray()) {
+            throw new IllegalArgumentException(key + " must be a list such as [\"loopback\", \"10.0.0.0/8\"], got "
+                    + list);
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode entry : list) {
+            if (!entry.isTextual()) {
+                throw new IllegalArgumentException(key + " entries must be text, got " + entry);
+            }
+            out.add(entry.asText());
+        }
+        return out;
     }
 
     private static Duration duration(JsonNode root, String key, Duration fallback) {

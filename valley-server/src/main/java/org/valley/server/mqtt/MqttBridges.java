@@ -10,6 +10,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.valley.device.DeviceDirectory;
 import org.valley.server.auth.Tenancy;
+import org.valley.server.config.EgressPolicy;
 import org.valley.server.http.Problem;
 import org.valley.server.ingest.Ingestion;
 import org.valley.server.ingest.lorawan.ChirpStack;
@@ -42,6 +45,11 @@ import org.valley.store.Catalog.Integration;
  * adapter can read is acknowledged and counted as rejected: delivering it again would not help.
  * After any loss of the connection the bridge connects again, waiting longer each time (see
  * {@link Backoff}).
+ *
+ * <p>A bridge's broker is named by a tenant, so the node connects only where its {@link
+ * EgressPolicy} permits: a bridge to a refused address is not made (the request's {@code url} is
+ * refused), and at each connection the broker's name is resolved, every address checked, and the
+ * address checked is the one connected to.
  */
 public final class MqttBridges implements Tenancy.IntegrationHooks {
 
@@ -53,6 +61,7 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
     private final InstantSource clock;
     private final Function<Delivery, Future<?>> afterDurable;
     private final Backoff backoff;
+    private final EgressPolicy egress;
     private final Map<String, Bridge> bridges = new ConcurrentHashMap<>();
     private final TheThingsStack tts = new TheThingsStack();
     private final ChirpStack chirpstack = new ChirpStack();
@@ -61,10 +70,13 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
      * @param afterDurable told of every LoRaWAN delivery once durable, as the HTTP endpoints do
      * @param initialBackoffMillis the wait before the first new attempt after a connection is lost
      * @param maxBackoffMillis the longest wait between attempts
+     * @param egress where bridges may connect
      */
     public MqttBridges(Vertx vertx, Ingestion ingestion, DeviceDirectory devices, InstantSource clock,
-            Function<Delivery, Future<?>> afterDurable, long initialBackoffMillis, long maxBackoffMillis) {
+            Function<Delivery, Future<?>> afterDurable, long initialBackoffMillis, long maxBackoffMillis,
+            EgressPolicy egress) {
         this.vertx = vertx;
+        this.egress = egress;
         this.ingestion = ingestion;
         this.devices = devices;
         this.clock = clock;
@@ -74,7 +86,18 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
 
     @Override
     public String settings(String kind, JsonNode body) {
-        return kind.equals("mqtt-bridge") ? BridgeSettings.read(body).toJson() : null;
+        if (!kind.equals("mqtt-bridge")) {
+            return null;
+        }
+        BridgeSettings settings = BridgeSettings.read(body);
+        try {
+            egress.resolve(settings.host());
+        } catch (EgressPolicy.Refused e) {
+            throw Problem.invalid("url", "field 'url': " + e.getMessage());
+        } catch (UnknownHostException e) {
+            // not known yet: the bridge tries again and again, and checks the addresses each time it connects
+        }
+        return settings.toJson();
     }
 
     @Override
@@ -168,7 +191,23 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
             this.context = context;
         }
 
+        /** Resolves the broker's name off the event loop, checks its addresses, then connects to the one checked. */
         void connect() {
+            if (stopped) {
+                return;
+            }
+            vertx.executeBlocking(() -> egress.resolve(settings.host()), false)
+                    .onComplete(ar -> context.runOnContext(v -> {
+                        if (ar.succeeded()) {
+                            connect(ar.result());
+                        } else {
+                            retry(ar.cause() instanceof EgressPolicy.Refused ? ar.cause().getMessage()
+                                    : "the broker's name does not resolve (" + ar.cause().getMessage() + ")");
+                        }
+                    }));
+        }
+
+        private void connect(InetAddress address) {
             if (stopped) {
                 return;
             }
@@ -190,7 +229,7 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
             c.publishHandler(this::message);
             c.closeHandler(v -> lost(c, "the connection closed"));
             c.exceptionHandler(e -> LOG.debug("bridge {}: {}", integration.id(), e.toString()));
-            c.connect(settings.port(), settings.host())
+            c.connect(settings.port(), address.getHostAddress(), settings.host())
                     .compose(ack -> c.subscribe(settings.topic(), MqttQoS.AT_LEAST_ONCE.value()))
                     .onSuccess(id -> {
                         if (failures > 0) {
@@ -213,6 +252,11 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
             if (c.isConnected()) {
                 c.disconnect();
             }
+            retry(why);
+        }
+
+        /** Not connected: connect again after the backoff, unless stopped. */
+        private void retry(String why) {
             if (stopped) {
                 return;
             }

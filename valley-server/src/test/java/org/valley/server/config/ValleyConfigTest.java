@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,5 +54,29 @@ class ValleyConfigTest {
         assertThatThrownBy(() -> load("{\"http-idle-timeout\": \"PT0.5S\"}")).hasMessageContaining("http-idle-timeout");
         assertThatThrownBy(() -> load("{\"http-idle-timeout\": \"PT25H\"}")).hasMessageContaining("http-idle-timeout");
         assertThatThrownBy(() -> load("{\"http-idle-timeout\": \"-PT1M\"}")).hasMessageContaining("http-idle-timeout");
+    }
+
+    @Test
+    void egress_defaultsToRefusingTheNodesOwnAddresses_isReadFromTheFile_andRefusedByName() throws Exception {
+        assertThat(ValleyConfig.defaults().egress().denied()).isEqualTo(EgressPolicy.DEFAULT_DENY);
+        assertThat(ValleyConfig.defaults().egress().permits(InetAddress.getByName("127.0.0.1"))).isFalse();
+
+        ValleyConfig c = load("{\"egress-allow\": [\"loopback\"]}").withPort(9000).withDataDir(dir);
+        assertThat(c.egress().allowed()).containsExactly("loopback");
+        assertThat(c.egress().denied()).as("the default deny stays").isEqualTo(EgressPolicy.DEFAULT_DENY);
+        assertThat(c.egress().permits(InetAddress.getByName("127.0.0.1"))).isTrue();
+        assertThat(c.egress().permits(InetAddress.getByName("169.254.169.254"))).isFalse();
+
+        ValleyConfig strict = load("{\"egress-deny\": [\"any\"], \"egress-allow\": [\"10.20.0.0/16\"]}");
+        assertThat(strict.egress().permits(InetAddress.getByName("10.20.3.4"))).isTrue();
+        assertThat(strict.egress().permits(InetAddress.getByName("10.21.3.4"))).isFalse();
+        assertThat(strict.egress().permits(InetAddress.getByName("8.8.8.8"))).isFalse();
+
+        assertThatThrownBy(() -> load("{\"egress-allow\": \"loopback\"}")).hasMessageContaining("egress-allow must be a list");
+        assertThatThrownBy(() -> load("{\"egress-deny\": [\"campus\"]}")).hasMessageContaining("egress-deny")
+                .hasMessageContaining("'campus'");
+        assertThatThrownBy(() -> load("{\"egress-allow\": [\"10.0.0.0/33\"]}")).hasMessageContaining("egress-allow")
+                .hasMessageContaining("prefix length");
+        assertThatThrownBy(() -> load("{\"egress-allow\": [1]}")).hasMessageContaining("egress-allow entries must be text");
     }
 }

@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.valley.device.Device;
 import org.valley.device.DeviceDirectory;
 import org.valley.frame.Hex;
+import org.valley.server.config.EgressPolicy;
 import org.valley.server.devices.DeviceService;
 import org.valley.server.ingest.JsonBody;
 import org.valley.store.Catalog.Downlink;
@@ -42,6 +45,10 @@ import org.valley.store.Catalog.Downlink;
  * reports ({@code downlink_sent}, {@code downlink_ack}, {@code txack}, {@code ack}...) update its
  * status. A network that refuses it (4xx) fails it; one that cannot be reached leaves it queued
  * for the next uplink.
+ *
+ * <p>The push URL comes with the uplinks, so whoever holds the integration's key chooses it: the
+ * node sends there only when the {@link EgressPolicy} permits every address of its host, and then
+ * connects to the address it checked. A downlink whose URL the policy refuses fails.
  */
 public final class LorawanDownlinks {
 
@@ -60,6 +67,7 @@ public final class LorawanDownlinks {
     private final DeviceDirectory directory;
     private final Broker broker;
     private final HttpClient http;
+    private final EgressPolicy egress;
     private final Map<String, DownlinkRoute> routes = new ConcurrentHashMap<>();
     /**
      * Devices ({@code tenant/devEUI}) whose queue the last flush left empty and that got no downlink
@@ -69,8 +77,10 @@ public final class LorawanDownlinks {
      */
     private final Set<String> drained = ConcurrentHashMap.newKeySet();
 
-    public LorawanDownlinks(Vertx vertx, DeviceService devices, DeviceDirectory directory, Broker broker) {
+    public LorawanDownlinks(Vertx vertx, DeviceService devices, DeviceDirectory directory, Broker broker,
+            EgressPolicy egress) {
         this.vertx = vertx;
+        this.egress = egress;
         this.devices = devices;
         this.directory = directory;
         this.broker = broker;
@@ -127,8 +137,14 @@ public final class LorawanDownlinks {
                 case DownlinkRoute.TtsPush push -> push(push, downlink);
                 case DownlinkRoute.ChirpstackCommand command -> command(device, command, downlink);
             };
-            sent.onComplete(ar -> settle(key, downlink, ar.succeeded() ? ar.result() : -1,
-                    ar.failed() ? ar.cause().getMessage() : null));
+            sent.onComplete(ar -> {
+                if (ar.failed() && ar.cause() instanceof EgressPolicy.Refused refused) {
+                    LOG.warn("downlink {} not sent: {}; marked failed", downlink.id(), refused.getMessage());
+                    vertx.executeBlocking(() -> devices.downlinkStatus(downlink.id(), "failed"), false);
+                    return;
+                }
+                settle(key, downlink, ar.succeeded() ? ar.result() : -1, ar.failed() ? ar.cause().getMessage() : null);
+            });
         }
     }
 
@@ -159,13 +175,22 @@ public final class LorawanDownlinks {
         item.putArray("correlation_ids").add(LorawanFields.CORRELATION_PREFIX + downlink.id());
         ObjectNode body = JsonBody.mapper().createObjectNode();
         body.putArray("downlinks").add(item);
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(push.pushUrl())
-                .putHeader("authorization", "Bearer " + push.apiKey())
-                .putHeader("content-type", "application/json")
-                .putHeader("user-agent", "Valley");
-        return http.request(options)
+        URI uri = TheThingsStack.pushUri(push.pushUrl());
+        if (uri == null) {
+            return Future.failedFuture(new IllegalArgumentException("the push URL '" + push.pushUrl() + "' is not valid"));
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+        return vertx.executeBlocking(() -> egress.resolve(uri.getHost()), false).compose(address -> {
+            // to the address checked, not to the name resolved again; the URL still gives Host and SNI
+            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(push.pushUrl())
+                    .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+                    .putHeader("authorization", "Bearer " + push.apiKey())
+                    .putHeader("content-type", "application/json")
+                    .putHeader("user-agent", "Valley");
+            return http.request(options)
                 .compose(request -> request.send(Buffer.buffer(body.toString().getBytes(StandardCharsets.UTF_8))))
-                .map(response -> response.statusCode());
+                    .map(response -> response.statusCode());
+        });
     }
 
     /** ChirpStack: a DownlinkCommand on the application's command topic, with Valley's id as the queue item id. */
