@@ -231,7 +231,7 @@ public final class ValleyNode implements AutoCloseable {
                 HttpApi.Parts parts = new HttpApi.Parts(tenancy, codecs, devices, sigfox, lorawan, http, spaces,
                         spaceEvents, health,
                         c.publicUrl(), c.ingestBodyLimit(), c.apiBodyLimit(),
-                        c.noopEndpoint());
+                        c.noopEndpoint(), bridges::state);
                 HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(c.host()).setPort(c.port()).setTcpNoDelay(true).setCompressionSupported(false)
                         // no WebSocket endpoint: without these, every connection's pipeline carries a

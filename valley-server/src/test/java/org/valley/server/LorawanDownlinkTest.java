@@ -48,6 +48,11 @@ class LorawanDownlinkTest {
                     .put("contentType", request.getHeader("content-type"))
                     .set("body", parse(body.toString(StandardCharsets.UTF_8)));
             pushes.add(json);
+            if (request.path().startsWith("/slow/")) {
+                // a network that takes its time, then cannot take the downlink
+                vertx.setTimer(1_000, t -> request.response().setStatusCode(503).end("{}"));
+                return;
+            }
             request.response().setStatusCode(answer.get()).end("{}");
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -161,6 +166,31 @@ class LorawanDownlinkTest {
             String refused = queue(node, "02", 2);
             assertThat(pushes.poll(10, TimeUnit.SECONDS)).isNotNull();
             awaitStatus(node, refused, "failed");
+        }
+    }
+
+    @Test
+    void tts_aPushThatFailsAfterANewerUplinkCame_goesAgainAtOnce_byTheNewerRoute() throws Exception {
+        try (TestNode node = TestNode.startReachingLoopback(dir)) {
+            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+            String ttn = node.integration("acme", "ttn");
+            node.device("acme", "d", "lorawan", EUI, null);
+            String id = queue(node, "0f01", 3);
+            String slow = "http://127.0.0.1:" + network.actualPort() + "/slow/push";
+            assertThat(node.sendBytes("POST", "/ingest/ttn?key=" + ttn, null, uplink(1).getBytes(StandardCharsets.UTF_8),
+                    "application/json", "X-Downlink-Push", slow, "X-Downlink-Apikey", "K").status()).isEqualTo(204);
+            JsonNode first = pushes.poll(10, TimeUnit.SECONDS);
+            assertThat(first.get("path").asText()).isEqualTo("/slow/push");
+            // while the slow network holds the push, the device's next uplink names another queue
+            assertThat(node.sendBytes("POST", "/ingest/ttn?key=" + ttn, null, uplink(2).getBytes(StandardCharsets.UTF_8),
+                    "application/json", "X-Downlink-Push", pushUrl(), "X-Downlink-Apikey", "K").status()).isEqualTo(204);
+
+            JsonNode second = pushes.poll(10, TimeUnit.SECONDS);
+            assertThat(second).as("pushed again once the slow one failed, without waiting for a third uplink").isNotNull();
+            assertThat(second.get("path").asText()).endsWith("/devices/d/down/push");
+            assertThat(second.get("body").get("downlinks").get(0).get("correlation_ids").toString())
+                    .contains("valley:downlink:" + id);
+            awaitStatus(node, id, "sent");
         }
     }
 

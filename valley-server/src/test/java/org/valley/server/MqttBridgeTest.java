@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -115,15 +116,29 @@ class MqttBridgeTest {
             node.device("acme", "p", "mqtt", "proto-1", null);
             Mosquitto.Broker broker = Mosquitto.Broker.start(brokerDir, null, null);
             int port = broker.port;
-            bridge(node, "acme", broker, "valley/acme/devices/+/up", "valley", null, null);
+            String id = bridge(node, "acme", broker, "valley/acme/devices/+/up", "valley", null, null).get("id").asText();
             publishUntil(broker, () -> readings(node).size() >= 1, "-q", "1", "-t", "valley/acme/devices/p/up",
                     "-m", "{\"values\":{\"count\":1}}");
+            Await.until("the bridge to be connected", 10, () -> state(node, id).get("connected").asBoolean());
+            JsonNode up = state(node, id);
+            assertThat(up.get("attempts").asInt()).isZero();
+            assertThat(up.get("received").asLong()).isPositive();
 
             broker.stop();
+            Await.until("the bridge to notice the broker gone", 10, () -> !state(node, id).get("connected").asBoolean());
+            JsonNode down = state(node, id);
+            assertThat(down.get("lastError").asText()).isNotEmpty();
+            assertThat(down.has("lastErrorAt")).isTrue();
             Mosquitto.Broker again = Mosquitto.Broker.restart(brokerDir, port);
             try {
                 publishUntil(again, () -> readings(node).size() >= 2, "-q", "1", "-t", "valley/acme/devices/p/up",
                         "-m", "{\"values\":{\"count\":2}}");
+                // messages kept for the session may arrive before the subscription is acknowledged
+                Await.until("the bridge to be connected again", 10, () -> state(node, id).get("connected").asBoolean());
+                JsonNode back = state(node, id);
+                assertThat(back.get("attempts").asInt()).isZero();
+                assertThat(back.get("lastErrorAt").asText()).as("the last failure stays in view").isNotEmpty();
+                assertThat(Instant.parse(back.get("since").asText())).isAfter(Instant.parse(up.get("since").asText()));
             } finally {
                 again.close();
             }
@@ -147,10 +162,21 @@ class MqttBridgeTest {
                 assertThat(Mosquitto.pub(broker.port, "-q", "1", "-t", "valley/acme/devices/p/up",
                         "-m", "{\"values\":{\"count\":2}}").exit()).isZero();
                 Thread.sleep(1_500);
-                assertThat(readings(node)).hasSize(1);
+                List<Double> values = new ArrayList<>();
+                readings(node).forEach(r -> values.add(r.get("value").asDouble()));
+                assertThat(values).isNotEmpty().containsOnly(1.0);
                 assertThat(node.get("/metrics", null).body()).contains("valley_mqtt_bridges_connected 0.0");
+                // the tenant sees why in the bridge's state
+                JsonNode bridge = node.get("/api/v1/integrations", node.admin()).json().get(0);
+                assertThat(bridge.get("kind").asText()).isEqualTo("mqtt-bridge");
+                assertThat(bridge.get("state").get("connected").asBoolean()).isFalse();
+                assertThat(bridge.get("state").get("lastError").asText()).contains("127.0.0.1").contains("egress-allow");
             }
         }
+    }
+
+    static JsonNode state(TestNode node, String integration) {
+        return node.get("/api/v1/integrations/" + integration, node.admin()).json().get("state");
     }
 
     static JsonNode readings(TestNode node) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.Callable;
 import org.valley.server.auth.Principal;
 import org.valley.server.auth.Tenancy;
@@ -41,7 +42,8 @@ public final class HttpApi {
     /** What the API needs from the rest of the node. */
     public record Parts(Tenancy tenancy, CodecService codecs, DeviceService devices, SigfoxIngest sigfox,
             LorawanIngest lorawan, HttpIngest http, Spaces spaces, SpaceEvents spaceEvents, Health health, String baseUrl,
-            long ingestBodyLimit, long apiBodyLimit, boolean noopEndpoint) {}
+            long ingestBodyLimit, long apiBodyLimit, boolean noopEndpoint,
+            Function<String, Map<String, Object>> integrationState) {}
 
     /** Readiness and metrics, answered by the node. */
     public interface Health {
@@ -106,12 +108,14 @@ public final class HttpApi {
             JsonNode b = Fields.object(bodyBytes(ctx));
             Tenancy.NewIntegration made = t.createIntegration(principal(ctx), Fields.string(b, "kind"),
                     Fields.optionalString(b, "tenant"), b);
-            return Views.integration(made.integration(), made.key(), baseUrl(ctx, p));
+            return Views.integration(made.integration(), made.key(), baseUrl(ctx, p), null);
         }));
-        r.get("/api/v1/integrations").handler(ctx -> json(ctx, 200,
-                t.integrations(principal(ctx)).stream().map(i -> Views.integration(i, null, baseUrl(ctx, p))).toList()));
-        r.get("/api/v1/integrations/:id").handler(ctx -> json(ctx, 200,
-                Views.integration(t.integration(principal(ctx), ctx.pathParam("id")), null, baseUrl(ctx, p))));
+        r.get("/api/v1/integrations").handler(ctx -> json(ctx, 200, t.integrations(principal(ctx)).stream()
+                .map(i -> Views.integration(i, null, baseUrl(ctx, p), p.integrationState().apply(i.id()))).toList()));
+        r.get("/api/v1/integrations/:id").handler(ctx -> {
+            Catalog.Integration i = t.integration(principal(ctx), ctx.pathParam("id"));
+            json(ctx, 200, Views.integration(i, null, baseUrl(ctx, p), p.integrationState().apply(i.id())));
+        });
         r.delete("/api/v1/integrations/:id").handler(ctx -> blocking(ctx, 204, () -> {
             t.deleteIntegration(principal(ctx), ctx.pathParam("id"));
             return null;

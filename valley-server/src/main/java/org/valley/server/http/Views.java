@@ -41,7 +41,9 @@ public final class Views {
         return m;
     }
 
-    public static Map<String, Object> integration(Catalog.Integration i, String key, String baseUrl) {
+    /** An integration; {@code state} is what a running bridge is doing ({@code state} in the view), or null. */
+    public static Map<String, Object> integration(Catalog.Integration i, String key, String baseUrl,
+            Map<String, Object> state) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", i.id());
         m.put("kind", i.kind());
@@ -55,6 +57,9 @@ public final class Views {
                 }
             });
             m.put("createdAt", time(i.createdAt()));
+            if (state != null) {
+                m.put("state", state);
+            }
             return m;
         }
         if (key != null) {

@@ -12,7 +12,9 @@ import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -154,6 +156,33 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
         return bridges.values().stream().mapToLong(b -> b.received.get()).sum();
     }
 
+    /**
+     * What a bridge is doing, for its integration's view: whether it is connected and since when, its
+     * failed attempts since it last connected, the last failure and when it came, and the messages it
+     * took in and could not read since the node started; null when {@code integrationId} is no
+     * running bridge.
+     */
+    public Map<String, Object> state(String integrationId) {
+        Bridge b = bridges.get(integrationId);
+        if (b == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("connected", b.connected);
+        m.put("since", b.since.toString());
+        m.put("attempts", b.failures);
+        Failure last = b.lastFailure;
+        if (last != null) {
+            m.put("lastError", last.why());
+            m.put("lastErrorAt", last.at().toString());
+        }
+        m.put("received", b.received.get());
+        m.put("rejected", b.rejected.get());
+        return m;
+    }
+
+    private record Failure(String why, Instant at) {}
+
     /** Messages bridges could not read since start. */
     public long rejected() {
         return bridges.values().stream().mapToLong(b -> b.rejected.get()).sum();
@@ -181,14 +210,19 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
         final AtomicLong received = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
         volatile boolean connected;
+        /** When {@link #connected} last changed, or when the bridge started. */
+        volatile Instant since;
+        volatile Failure lastFailure;
+        /** Attempts failed since the bridge last connected. */
+        volatile int failures;
         private volatile boolean stopped;
         private MqttClient client;
-        private int failures;
 
         Bridge(Integration integration, BridgeSettings settings, Context context) {
             this.integration = integration;
             this.settings = settings;
             this.context = context;
+            this.since = clock.instant();
         }
 
         /** Resolves the broker's name off the event loop, checks its addresses, then connects to the one checked. */
@@ -238,6 +272,7 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
                         }
                         failures = 0;
                         connected = true;
+                        since = clock.instant();
                     })
                     .onFailure(e -> lost(c, e.getMessage()));
         }
@@ -247,7 +282,10 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
             if (c != client) {
                 return; // an older connection's late news
             }
-            connected = false;
+            if (connected) {
+                connected = false;
+                since = clock.instant();
+            }
             client = null;
             if (c.isConnected()) {
                 c.disconnect();
@@ -260,6 +298,7 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
             if (stopped) {
                 return;
             }
+            lastFailure = new Failure(why, clock.instant());
             failures++;
             long delay = backoff.delayMillis(failures);
             if (failures == 1 || failures % 10 == 0) {

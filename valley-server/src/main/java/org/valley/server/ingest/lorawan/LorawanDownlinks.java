@@ -143,13 +143,19 @@ public final class LorawanDownlinks {
                     vertx.executeBlocking(() -> devices.downlinkStatus(downlink.id(), "failed"), false);
                     return;
                 }
-                settle(key, downlink, ar.succeeded() ? ar.result() : -1, ar.failed() ? ar.cause().getMessage() : null);
+                settle(device, route, downlink, ar.succeeded() ? ar.result() : -1,
+                        ar.failed() ? ar.cause().getMessage() : null);
             });
         }
     }
 
-    /** Records the outcome: sent on a 2xx, failed on a refusal (4xx), queued again when the network was unreachable. */
-    private void settle(String key, Downlink downlink, int status, String error) {
+    /**
+     * Records the outcome: sent on a 2xx, failed on a refusal (4xx), queued again when the network was
+     * unreachable. Queued again, it waits for the device's next uplink, unless one came while it was
+     * being sent (the route was renewed meanwhile): then it goes again at once, by the newer route.
+     */
+    private void settle(Device device, DownlinkRoute route, Downlink downlink, int status, String error) {
+        String key = device.tenant() + "/" + device.network().id();
         if (status >= 200 && status < 300) {
             vertx.executeBlocking(() -> {
                 devices.markSent(downlink);
@@ -163,6 +169,9 @@ public final class LorawanDownlinks {
                     downlink.id(), error != null ? error : "HTTP " + status);
             devices.requeue(downlink);
             drained.remove(key);
+            if (routes.get(key) != route) {
+                vertx.runOnContext(v -> flush(device));
+            }
         }
     }
 
