@@ -31,6 +31,14 @@ import java.util.regex.Pattern;
  */
 public final class EgressPolicy {
 
+    /**
+     * The name of the Vert.x worker pool that resolves destinations, of {@link #RESOLVER_THREADS}
+     * threads: a name server that does not answer holds these, not the workers the API runs on.
+     */
+    public static final String RESOLVER_POOL = "valley-egress-resolver";
+
+    public static final int RESOLVER_THREADS = 2;
+
     /** The blocks {@code egress-deny} holds unless configured. */
     public static final List<String> DEFAULT_DENY = List.of("loopback", "unspecified", "link-local", "multicast");
 

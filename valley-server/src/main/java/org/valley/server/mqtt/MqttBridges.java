@@ -6,6 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
@@ -64,6 +65,7 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
     private final Function<Delivery, Future<?>> afterDurable;
     private final Backoff backoff;
     private final EgressPolicy egress;
+    private final WorkerExecutor resolver;
     private final Map<String, Bridge> bridges = new ConcurrentHashMap<>();
     private final TheThingsStack tts = new TheThingsStack();
     private final ChirpStack chirpstack = new ChirpStack();
@@ -79,6 +81,7 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
             EgressPolicy egress) {
         this.vertx = vertx;
         this.egress = egress;
+        this.resolver = vertx.createSharedWorkerExecutor(EgressPolicy.RESOLVER_POOL, EgressPolicy.RESOLVER_THREADS);
         this.ingestion = ingestion;
         this.devices = devices;
         this.clock = clock;
@@ -230,7 +233,7 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
             if (stopped) {
                 return;
             }
-            vertx.executeBlocking(() -> egress.resolve(settings.host()), false)
+            resolver.executeBlocking(() -> egress.resolve(settings.host()), false)
                     .onComplete(ar -> context.runOnContext(v -> {
                         if (ar.succeeded()) {
                             connect(ar.result());

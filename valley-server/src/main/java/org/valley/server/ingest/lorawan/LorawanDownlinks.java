@@ -3,6 +3,7 @@ package org.valley.server.ingest.lorawan;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -68,6 +69,7 @@ public final class LorawanDownlinks {
     private final Broker broker;
     private final HttpClient http;
     private final EgressPolicy egress;
+    private final WorkerExecutor resolver;
     private final Map<String, DownlinkRoute> routes = new ConcurrentHashMap<>();
     /**
      * Devices ({@code tenant/devEUI}) whose queue the last flush left empty and that got no downlink
@@ -81,6 +83,7 @@ public final class LorawanDownlinks {
             EgressPolicy egress) {
         this.vertx = vertx;
         this.egress = egress;
+        this.resolver = vertx.createSharedWorkerExecutor(EgressPolicy.RESOLVER_POOL, EgressPolicy.RESOLVER_THREADS);
         this.devices = devices;
         this.directory = directory;
         this.broker = broker;
@@ -189,7 +192,7 @@ public final class LorawanDownlinks {
             return Future.failedFuture(new IllegalArgumentException("the push URL '" + push.pushUrl() + "' is not valid"));
         }
         int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-        return vertx.executeBlocking(() -> egress.resolve(uri.getHost()), false).compose(address -> {
+        return resolver.executeBlocking(() -> egress.resolve(uri.getHost()), false).compose(address -> {
             // to the address checked, not to the name resolved again; the URL still gives Host and SNI
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(push.pushUrl())
                     .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
