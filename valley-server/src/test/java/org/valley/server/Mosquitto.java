@@ -138,13 +138,27 @@ final class Mosquitto {
     /** A Mosquitto broker on a free loopback port, with a configuration of its own; closed with the test. */
     static final class Broker implements AutoCloseable {
         final int port;
+        /** The port of its TLS listener, or -1. */
+        final int tlsPort;
         private final Process process;
         final Path log;
 
-        private Broker(int port, Process process, Path log) {
+        private Broker(int port, int tlsPort, Process process, Path log) {
             this.port = port;
+            this.tlsPort = tlsPort;
             this.process = process;
             this.log = log;
+        }
+
+        /**
+         * Starts an anonymous broker with a plain listener on {@link #port} and a TLS one on {@link
+         * #tlsPort} presenting {@code certificate} (PEM, with its {@code key}).
+         */
+        static Broker startTls(Path dir, Path certificate, Path key) throws IOException, InterruptedException {
+            int port = freePort();
+            int tlsPort = freePort();
+            String tls = "listener " + tlsPort + " 127.0.0.1\ncertfile " + certificate + "\nkeyfile " + key + "\n";
+            return start(dir, port, tlsPort, null, null, tls);
         }
 
         /** Starts a broker; with {@code user} non-null, it wants that user name and password. */
@@ -158,6 +172,11 @@ final class Mosquitto {
         }
 
         private static Broker start(Path dir, int port, String user, String password) throws IOException, InterruptedException {
+            return start(dir, port, -1, user, password, "");
+        }
+
+        private static Broker start(Path dir, int port, int tlsPort, String user, String password, String more)
+                throws IOException, InterruptedException {
             Path config = dir.resolve("mosquitto-" + port + ".conf");
             // run as root, Mosquitto would switch to its own user, which cannot read a test's private directory
             StringBuilder conf = new StringBuilder("listener " + port + " 127.0.0.1\npersistence false\n"
@@ -172,11 +191,12 @@ final class Mosquitto {
                 p.waitFor(10, TimeUnit.SECONDS);
                 conf.append("allow_anonymous false\npassword_file ").append(passwords).append('\n');
             }
+            conf.append(more);
             Files.writeString(config, conf.toString());
             Path log = dir.resolve("mosquitto-" + port + ".log");
             Process process = new ProcessBuilder(binary("mosquitto"), "-c", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Broker broker = new Broker(port, process, log);
+            Broker broker = new Broker(port, tlsPort, process, log);
             broker.awaitListening();
             return broker;
         }

@@ -3,7 +3,9 @@ package org.valley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,7 +112,7 @@ class MqttBridgeTest {
     @Test
     void valleyBridge_ingestsDevicesOfItsTenant_andReconnectsAfterTheBrokerCameBack() throws Exception {
         Path brokerDir = dir.resolve("broker");
-        java.nio.file.Files.createDirectories(brokerDir);
+        Files.createDirectories(brokerDir);
         try (TestNode node = TestNode.startReachingLoopback(dir.resolve("node"))) {
             node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
             node.device("acme", "p", "mqtt", "proto-1", null);
@@ -175,6 +177,62 @@ class MqttBridgeTest {
         }
     }
 
+    /** A certificate authority, and a broker certificate it signed for the name localhost only (not 127.0.0.1). */
+    record Pki(Path ca, Path certificate, Path key) {
+        static Pki make(Path dir) throws Exception {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:localhost\n");
+            openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Valley test authority");
+            openssl(dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
+            openssl(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                    "-out", "server.pem", "-days", "2", "-extfile", "server.ext");
+            return new Pki(dir.resolve("ca.pem"), dir.resolve("server.pem"), dir.resolve("server.key"));
+        }
+
+        private static void openssl(Path dir, String... args) throws Exception {
+            List<String> command = new ArrayList<>(List.of("openssl"));
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as("openssl %s: %s", args[0], output).isZero();
+        }
+    }
+
+    static String tlsBridge(TestNode node, String url, String ca) {
+        ObjectNode body = TestNode.JSON.createObjectNode().put("kind", "mqtt-bridge").put("tenant", "acme").put("url", url)
+                .put("topic", "valley/acme/devices/+/up").put("format", "valley");
+        if (ca != null) {
+            body.put("ca", ca);
+        }
+        return node.create("/api/v1/integrations", body.toString()).get("id").asText();
+    }
+
+    @Test
+    void tlsBridge_trustsTheAuthorityItIsGiven_andWantsTheBrokersNameInItsCertificate() throws Exception {
+        Pki pki = Pki.make(dir.resolve("pki"));
+        try (TestNode node = TestNode.startReachingLoopback(dir.resolve("node"));
+                Mosquitto.Broker broker = Mosquitto.Broker.startTls(dir, pki.certificate(), pki.key())) {
+            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+            node.device("acme", "p", "mqtt", "proto-1", null);
+            String ca = Files.readString(pki.ca());
+            String trusted = tlsBridge(node, "mqtts://localhost:" + broker.tlsPort, ca);
+            String wrongName = tlsBridge(node, "mqtts://127.0.0.1:" + broker.tlsPort, ca);
+            String unknownAuthority = tlsBridge(node, "mqtts://localhost:" + broker.tlsPort, null);
+            assertThat(node.get("/api/v1/integrations/" + trusted, node.admin()).json().get("ca").asText())
+                    .startsWith("-----BEGIN CERTIFICATE-----");
+
+            publishUntil(broker, () -> readings(node).size() >= 1, "-q", "1", "-t", "valley/acme/devices/p/up",
+                    "-m", "{\"values\":{\"count\":1}}");
+            Await.until("the trusted bridge to be connected", 10, () -> state(node, trusted).get("connected").asBoolean());
+            for (String refused : List.of(wrongName, unknownAuthority)) {
+                Await.until("bridge " + refused + " to have failed", 10, () -> state(node, refused).get("attempts").asInt() >= 1);
+                assertThat(state(node, refused).get("connected").asBoolean()).isFalse();
+            }
+        }
+    }
+
     static JsonNode state(TestNode node, String integration) {
         return node.get("/api/v1/integrations/" + integration, node.admin()).json().get("state");
     }
@@ -232,6 +290,10 @@ class MqttBridgeTest {
         "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtt://h:1\",\"topic\":\"a/b+\",\"format\":\"ttn\"}|topic",
         "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtt://h:1\",\"topic\":\"a\",\"format\":\"sigfox\"}|format",
         "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtt://h:1\",\"topic\":\"a\",\"format\":\"ttn\",\"password\":\"p\"}|password",
+        "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtt://h:1\",\"topic\":\"a\",\"format\":\"ttn\",\"ca\":\"-----BEGIN CERTIFICATE-----\"}|ca",
+        "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtts://h:1\",\"topic\":\"a\",\"format\":\"ttn\",\"ca\":\"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\"}|ca",
+        "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtts://h:1\",\"topic\":\"a\",\"format\":\"ttn\",\"ca\":\"my authority\"}|ca",
+        "{\"kind\":\"mqtt-bridge\",\"tenant\":\"acme\",\"url\":\"mqtts://h:1\",\"topic\":\"a\",\"format\":\"ttn\",\"ca\":7}|ca",
     })
     void badBridgeSettings_areProblemJsonNamingTheField(String body, String field) throws Exception {
         try (TestNode node = TestNode.startReachingLoopback(dir.resolve("node"))) {

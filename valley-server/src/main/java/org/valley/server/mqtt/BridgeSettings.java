@@ -2,10 +2,14 @@ package org.valley.server.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.util.Set;
 import org.valley.server.http.Fields;
 import org.valley.server.http.Problem;
@@ -13,11 +17,16 @@ import org.valley.server.ingest.JsonBody;
 
 /**
  * The settings of an {@code mqtt-bridge} integration: the external broker ({@code mqtt://host:port}
- * or {@code mqtts://host:port}), the credentials, the topic filter to subscribe to, and the format of
- * what arrives there ({@code ttn}, {@code chirpstack} or {@code valley}).
+ * or {@code mqtts://host:port}), the credentials, the topic filter to subscribe to, the format of
+ * what arrives there ({@code ttn}, {@code chirpstack} or {@code valley}), and for {@code mqtts} the
+ * certificates of the authorities to trust for the broker ({@code ca}, PEM) when the JDK's do not
+ * sign its certificate, as with a campus broker's own authority.
  */
 record BridgeSettings(String url, String host, int port, boolean tls, String username, String password, String topic,
-        String format) {
+        String format, String ca) {
+
+    /** Far above a chain of a few certificates. */
+    static final int MAX_CA = 64 * 1024;
 
     static final Set<String> FORMATS = Set.of("ttn", "chirpstack", "valley");
 
@@ -60,7 +69,31 @@ record BridgeSettings(String url, String host, int port, boolean tls, String use
         if (!FORMATS.contains(format)) {
             throw Problem.invalid("format", "field 'format' must be one of " + FORMATS + ", got '" + clip(format) + "'");
         }
-        return new BridgeSettings(url, uri.getHost(), port, tls, username, password, topic, format);
+        String ca = Fields.optionalString(body, "ca");
+        if (ca != null) {
+            if (!tls) {
+                throw Problem.invalid("ca", "field 'ca' is for mqtts:// brokers only");
+            }
+            checkCertificates(ca);
+        }
+        return new BridgeSettings(url, uri.getHost(), port, tls, username, password, topic, format, ca);
+    }
+
+    /** One or more X.509 certificates in PEM, or a problem naming {@code ca}. */
+    private static void checkCertificates(String pem) {
+        if (pem.length() > MAX_CA || !pem.contains("-----BEGIN CERTIFICATE-----")) {
+            throw Problem.invalid("ca", "field 'ca' must be one or more PEM certificates (-----BEGIN CERTIFICATE-----), "
+                    + "at most " + MAX_CA + " characters");
+        }
+        try {
+            var certificates = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            if (certificates.isEmpty()) {
+                throw new CertificateException("no certificate");
+            }
+        } catch (CertificateException | RuntimeException e) {
+            throw Problem.invalid("ca", "field 'ca' must be one or more PEM certificates: " + e.getMessage());
+        }
     }
 
     /** The settings as kept in the catalog. */
@@ -75,6 +108,9 @@ record BridgeSettings(String url, String host, int port, boolean tls, String use
         }
         node.put("topic", topic);
         node.put("format", format);
+        if (ca != null) {
+            node.put("ca", ca);
+        }
         return node.toString();
     }
 

@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
@@ -254,7 +255,12 @@ public final class MqttBridges implements Tenancy.IntegrationHooks {
                     .setAutoAck(false)
                     .setKeepAliveInterval(30)
                     .setMaxMessageSize(256 * 1024)
-                    .setSsl(settings.tls());
+                    .setSsl(settings.tls())
+                    // the certificate must name the broker's host (the connection goes to the address checked)
+                    .setHostnameVerificationAlgorithm(settings.tls() ? "HTTPS" : "");
+            if (settings.ca() != null) {
+                options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(settings.ca())));
+            }
             if (settings.username() != null) {
                 options.setUsername(settings.username());
             }
