@@ -200,7 +200,7 @@ public final class LorawanDownlinks {
                     .putHeader("content-type", "application/json")
                     .putHeader("user-agent", "Valley");
             return http.request(options)
-                .compose(request -> request.send(Buffer.buffer(body.toString().getBytes(StandardCharsets.UTF_8))))
+                    .compose(request -> request.send(Buffer.buffer(body.toString().getBytes(StandardCharsets.UTF_8))))
                     .map(response -> response.statusCode());
         });
     }
