@@ -158,6 +158,17 @@ public final class ValleyNode implements AutoCloseable {
         LOG.info("edge transport: {}", EdgeTransport.name(transport));
         Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(config.eventLoops()))
                 .withTransport(transport).build();
+        AtomicLong clientViolations = new AtomicLong();
+        vertx.exceptionHandler(e -> {
+            if (MqttService.isClientViolation(e)) {
+                // Vert.x's MQTT server throws when a client sends a packet before its CONNECT, and closes
+                // the connection: the client's fault, not worth an error with its stack per connection
+                clientViolations.incrementAndGet();
+                LOG.debug("an MQTT client broke the protocol: {}", e.getMessage());
+            } else {
+                LOG.error("unhandled exception on an event loop", e);
+            }
+        });
         DeviceService devices = new DeviceService(store.catalog(), directory, tenancy, codecs, projection,
                 store.queries(), lastDurable::get, clock);
         Ingestion ingestion = new Ingestion(journal, vertx, projection::appliedPosition, config.projectionLag());
@@ -205,6 +216,8 @@ public final class ValleyNode implements AutoCloseable {
         Gauge.builder("valley_store_rows_written", store.projection(), ProjectionStore::rowsWritten).register(metrics);
         Gauge.builder("valley_mqtt_readings_published", mqtt, MqttService::readingsPublished).register(metrics);
         Gauge.builder("valley_mqtt_readings_dropped", mqtt, MqttService::readingsDropped).register(metrics);
+        Gauge.builder("valley_mqtt_protocol_violations", clientViolations, AtomicLong::get)
+                .description("MQTT connections closed because the client sent a packet before CONNECT").register(metrics);
         Gauge.builder("valley_space_events_sent", spaceEvents, SpaceEvents::sent).register(metrics);
         Gauge.builder("valley_space_events_dropped", spaceEvents, SpaceEvents::dropped).register(metrics);
         Gauge.builder("valley_space_streams", spaceEvents, SpaceEvents::streams).register(metrics);

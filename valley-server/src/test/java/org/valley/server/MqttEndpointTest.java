@@ -190,6 +190,33 @@ class MqttEndpointTest {
         assertThat(node.get("/health/ready", null).status()).isEqualTo(200);
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void publishBeforeConnect_closesTheConnection_storesNothing_andIsCounted(boolean v5) throws Exception {
+        String[] t = tenant();
+        double before = violations();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(RawMqtt.publish(v5, up(t[0], t[2]), new byte[] {0x01, 0x00, 0x7f}, 7));
+            socket.getOutputStream().flush();
+            int read;
+            try {
+                read = socket.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            assertThat(read).as("the endpoint closes the connection without answering").isEqualTo(-1);
+        }
+        Await.until("the violation to be counted", 10, () -> violations() > before);
+        assertThat(node.frames(t[2])).isEmpty();
+        assertThat(node.get("/health/ready", null).status()).isEqualTo(200);
+    }
+
+    static double violations() {
+        return node.get("/metrics", null).body().lines().filter(l -> l.startsWith("valley_mqtt_protocol_violations "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+    }
+
     /** Waits until mosquitto_sub says it got its SUBACK (its own debug output). */
     private static void awaitSubscribed(Path out) {
         Await.until("mosquitto_sub to subscribe", 10,

@@ -327,6 +327,15 @@ public final class MqttService {
     }
 
     /** Readings dropped for subscribers that did not keep up. */
+    /**
+     * Whether {@code e} is Vert.x's MQTT server refusing a packet a client sent before its CONNECT
+     * (it then closes the connection), rather than a fault of the node.
+     */
+    public static boolean isClientViolation(Throwable e) {
+        return e instanceof IllegalArgumentException && e.getMessage() != null
+                && e.getMessage().startsWith("Received an MQTT packet from a not connected client");
+    }
+
     public long readingsDropped() {
         return dropped.get();
     }
