@@ -213,6 +213,24 @@ class LorawanDownlinkTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"http://exa mple.org/push", "https://under_score.example/push", "http://[::1/push"})
+    void tts_pushUrlThatIsNotValid_failsTheDownlink_andTheUplinkIsKept(String url) throws Exception {
+        try (TestNode node = TestNode.startReachingLoopback(dir)) {
+            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+            String ttn = node.integration("acme", "ttn");
+            node.device("acme", "d", "lorawan", EUI, null);
+            String id = queue(node, "0f01", 3);
+
+            TestNode.Response up = node.sendBytes("POST", "/ingest/ttn?key=" + ttn, null,
+                    uplink(1).getBytes(StandardCharsets.UTF_8), "application/json",
+                    "X-Downlink-Push", url, "X-Downlink-Apikey", "K");
+            assertThat(up.status()).isEqualTo(204);
+            awaitStatus(node, id, "failed");
+            Await.until("the uplink's frame", 10, () -> node.frames("d").size() == 1);
+        }
+    }
+
     @Test
     void tts_pushUrlWithoutAHost_isAProblemNamingTheHeader() throws Exception {
         try (TestNode node = TestNode.start(dir)) {

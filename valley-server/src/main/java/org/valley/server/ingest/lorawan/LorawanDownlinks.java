@@ -1,6 +1,7 @@
 package org.valley.server.ingest.lorawan;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -11,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -140,25 +142,20 @@ public final class LorawanDownlinks {
                 case DownlinkRoute.TtsPush push -> push(push, downlink);
                 case DownlinkRoute.ChirpstackCommand command -> command(device, command, downlink);
             };
-            sent.onComplete(ar -> {
-                if (ar.failed() && ar.cause() instanceof EgressPolicy.Refused refused) {
-                    LOG.warn("downlink {} not sent: {}; marked failed", downlink.id(), refused.getMessage());
-                    vertx.executeBlocking(() -> devices.downlinkStatus(downlink.id(), "failed"), false);
-                    return;
-                }
-                settle(device, route, downlink, ar.succeeded() ? ar.result() : -1,
-                        ar.failed() ? ar.cause().getMessage() : null);
-            });
+            sent.onComplete(outcome -> settle(device, route, downlink, outcome));
         }
     }
 
     /**
-     * Records the outcome: sent on a 2xx, failed on a refusal (4xx), queued again when the network was
-     * unreachable. Queued again, it waits for the device's next uplink, unless one came while it was
-     * being sent (the route was renewed meanwhile): then it goes again at once, by the newer route.
+     * Records the outcome: sent on a 2xx; failed on a refusal (4xx) or when it cannot be sent where
+     * its route points (a push URL that is not valid, or that the egress policy refuses); queued
+     * again when the network was unreachable. Queued again, it waits for the device's next uplink,
+     * unless one came while it was being sent (the route was renewed meanwhile): then it goes again at
+     * once, by the newer route.
      */
-    private void settle(Device device, DownlinkRoute route, Downlink downlink, int status, String error) {
+    private void settle(Device device, DownlinkRoute route, Downlink downlink, AsyncResult<Integer> outcome) {
         String key = device.tenant() + "/" + device.network().id();
+        int status = outcome.succeeded() ? outcome.result() : -1;
         if (status >= 200 && status < 300) {
             vertx.executeBlocking(() -> {
                 devices.markSent(downlink);
@@ -167,9 +164,12 @@ public final class LorawanDownlinks {
         } else if (status >= 400 && status < 500) {
             LOG.warn("the network refused downlink {} (HTTP {}); marked failed", downlink.id(), status);
             vertx.executeBlocking(() -> devices.downlinkStatus(downlink.id(), "failed"), false);
+        } else if (outcome.cause() instanceof Unsendable || outcome.cause() instanceof EgressPolicy.Refused) {
+            LOG.warn("downlink {} not sent: {}; marked failed", downlink.id(), outcome.cause().getMessage());
+            vertx.executeBlocking(() -> devices.downlinkStatus(downlink.id(), "failed"), false);
         } else {
             LOG.warn("downlink {} could not be handed to the network ({}); it waits for the device's next uplink",
-                    downlink.id(), error != null ? error : "HTTP " + status);
+                    downlink.id(), outcome.failed() ? outcome.cause().getMessage() : "HTTP " + status);
             devices.requeue(downlink);
             drained.remove(key);
             if (routes.get(key) != route) {
@@ -187,9 +187,9 @@ public final class LorawanDownlinks {
         item.putArray("correlation_ids").add(LorawanFields.CORRELATION_PREFIX + downlink.id());
         ObjectNode body = JsonBody.mapper().createObjectNode();
         body.putArray("downlinks").add(item);
-        URI uri = TheThingsStack.pushUri(push.pushUrl());
+        URI uri = pushUri(push.pushUrl());
         if (uri == null) {
-            return Future.failedFuture(new IllegalArgumentException("the push URL '" + push.pushUrl() + "' is not valid"));
+            return Future.failedFuture(new Unsendable("the push URL '" + push.pushUrl() + "' is not a valid URL with a host"));
         }
         int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
         return resolver.executeBlocking(() -> egress.resolve(uri.getHost()), false).compose(address -> {
@@ -217,6 +217,25 @@ public final class LorawanDownlinks {
                 + "/command/down";
         return broker.publish(device.tenant(), "chirpstack", topic, body.toString().getBytes(StandardCharsets.UTF_8))
                 .map(v -> 200);
+    }
+
+    /** The URI of a push URL (http or https, which the ingestion checked) with a host; null otherwise. */
+    private static URI pushUri(String push) {
+        try {
+            URI uri = new URI(push);
+            return uri.getHost() == null || uri.getHost().isEmpty() ? null : uri;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /** A downlink that cannot be sent where its route points: sending it again would not help. */
+    private static final class Unsendable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unsendable(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static int port(Downlink downlink) {
