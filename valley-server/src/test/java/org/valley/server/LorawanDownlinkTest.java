@@ -198,18 +198,8 @@ class LorawanDownlinkTest {
     @ValueSource(strings = {"127.0.0.1", "localhost", "[::ffff:127.0.0.1]", "127.0.0.2"})
     void tts_pushToTheNodesOwnAddresses_isRefusedByDefault_andTheDownlinkFails(String host) throws Exception {
         try (TestNode node = TestNode.start(dir)) {
-            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
-            String ttn = node.integration("acme", "ttn");
-            node.device("acme", "d", "lorawan", EUI, null);
-            String id = queue(node, "0f01", 3);
-
-            TestNode.Response up = node.sendBytes("POST", "/ingest/ttn?key=" + ttn, null,
-                    uplink(1).getBytes(StandardCharsets.UTF_8), "application/json",
-                    "X-Downlink-Push", pushUrl(host), "X-Downlink-Apikey", "K");
-            assertThat(up.status()).as("the uplink is kept whatever its push URL").isEqualTo(204);
-            awaitStatus(node, id, "failed");
+            assertPushFailsTheDownlink_andTheUplinkIsKept(node, pushUrl(host));
             assertThat(pushes.poll(200, TimeUnit.MILLISECONDS)).as("nothing reached the loopback network").isNull();
-            Await.until("the uplink's frame", 10, () -> node.frames("d").size() == 1);
         }
     }
 
@@ -217,18 +207,23 @@ class LorawanDownlinkTest {
     @ValueSource(strings = {"http://exa mple.org/push", "https://under_score.example/push", "http://[::1/push"})
     void tts_pushUrlThatIsNotValid_failsTheDownlink_andTheUplinkIsKept(String url) throws Exception {
         try (TestNode node = TestNode.startReachingLoopback(dir)) {
-            node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
-            String ttn = node.integration("acme", "ttn");
-            node.device("acme", "d", "lorawan", EUI, null);
-            String id = queue(node, "0f01", 3);
-
-            TestNode.Response up = node.sendBytes("POST", "/ingest/ttn?key=" + ttn, null,
-                    uplink(1).getBytes(StandardCharsets.UTF_8), "application/json",
-                    "X-Downlink-Push", url, "X-Downlink-Apikey", "K");
-            assertThat(up.status()).isEqualTo(204);
-            awaitStatus(node, id, "failed");
-            Await.until("the uplink's frame", 10, () -> node.frames("d").size() == 1);
+            assertPushFailsTheDownlink_andTheUplinkIsKept(node, url);
         }
+    }
+
+    /** A downlink queued, then an uplink naming {@code pushUrl}: the uplink is kept, the downlink fails. */
+    private static void assertPushFailsTheDownlink_andTheUplinkIsKept(TestNode node, String pushUrl) {
+        node.create("/api/v1/tenants", "{\"id\":\"acme\"}");
+        String ttn = node.integration("acme", "ttn");
+        node.device("acme", "d", "lorawan", EUI, null);
+        String id = queue(node, "0f01", 3);
+
+        TestNode.Response up = node.sendBytes("POST", "/ingest/ttn?key=" + ttn, null,
+                uplink(1).getBytes(StandardCharsets.UTF_8), "application/json",
+                "X-Downlink-Push", pushUrl, "X-Downlink-Apikey", "K");
+        assertThat(up.status()).as("the uplink is kept whatever its push URL").isEqualTo(204);
+        awaitStatus(node, id, "failed");
+        Await.until("the uplink's frame", 10, () -> node.frames("d").size() == 1);
     }
 
     @Test
